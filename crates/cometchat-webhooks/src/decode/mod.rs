@@ -1,0 +1,9 @@
+//! Turning request bytes into an [`Event`](crate::Event): the envelope first,
+//! then `data` by trigger.
+
+mod envelope;
+pub(crate) mod lenient;
+pub(crate) mod raw_json;
+
+pub use envelope::{Envelope, Origin};
+pub(crate) use envelope::read_envelope;

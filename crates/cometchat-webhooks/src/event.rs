@@ -1,0 +1,259 @@
+//! [`Event`]: one webhook delivery, decoded, with the exact bytes received.
+
+use bytes::Bytes;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+use crate::decode::raw_json::RawJson;
+use crate::decode::{Envelope, read_envelope};
+use crate::error::ParseError;
+use crate::idempotency::{IdempotencyKey, idempotency_key};
+use crate::model::{Message, Millis, ReceiverType, Timestamp};
+use crate::payload::{DataError, UnknownPayload};
+use crate::trigger::{Payload, Trigger, TypedPayload};
+
+/// A CometChat webhook delivery: its envelope, its typed payload and the
+/// exact bytes received.
+///
+/// Decoding fails only when the body is not a JSON object with a string
+/// `trigger`; an unknown trigger or a `data` that does not fit its type still
+/// decodes, keeping `data` raw ([`Payload::Unknown`], [`Payload::Undecodable`]).
+///
+/// `Event` serialises as the body it was decoded from, so storing an event
+/// and decoding it again gives an equal event.
+#[derive(Debug, Clone)]
+pub struct Event {
+    envelope: Envelope,
+    payload: Payload,
+    raw: Bytes,
+}
+
+/// Whom an event is addressed to: a user or a group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Receiver<'a> {
+    /// The uid or guid.
+    pub id: &'a str,
+    /// Whether `id` is a user or a group.
+    pub receiver_type: ReceiverType,
+}
+
+impl Event {
+    /// Decodes a webhook body.
+    pub fn from_slice(body: &[u8]) -> Result<Self, ParseError> {
+        Self::from_bytes(Bytes::copy_from_slice(body))
+    }
+
+    /// Decodes a webhook body without copying it.
+    pub fn from_bytes(body: Bytes) -> Result<Self, ParseError> {
+        if body.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        let text = std::str::from_utf8(&body)
+            .map_err(|error| ParseError::NotUtf8 { valid_up_to: error.valid_up_to() })?;
+        let (envelope, data) = read_envelope(text)?;
+        let payload = decode_payload(&envelope.trigger, data);
+        Ok(Self { envelope, payload, raw: body })
+    }
+
+    /// The trigger name as sent (`message_sent`, or a name this version does
+    /// not know).
+    pub fn trigger(&self) -> &str {
+        &self.envelope.trigger
+    }
+
+    /// The trigger, when this version knows it (legacy receipts resolved by
+    /// shape).
+    pub fn known_trigger(&self) -> Option<Trigger> {
+        self.payload.trigger()
+    }
+
+    /// Whether this version knows the trigger (even if its `data` did not fit).
+    pub fn is_known(&self) -> bool {
+        self.known_trigger().is_some()
+    }
+
+    /// Whether `data` decoded into its typed payload.
+    pub fn is_typed(&self) -> bool {
+        self.payload.facts().is_some()
+    }
+
+    /// Why `data` did not fit its type, when it did not.
+    pub fn decode_error(&self) -> Option<&DataError> {
+        match &self.payload {
+            Payload::Undecodable(undecodable) => Some(&undecodable.error),
+            _ => None,
+        }
+    }
+
+    /// The typed payload.
+    pub fn payload(&self) -> &Payload {
+        &self.payload
+    }
+
+    /// Takes the typed payload.
+    pub fn into_payload(self) -> Payload {
+        self.payload
+    }
+
+    /// The payload as `T`, when this event is `T`'s trigger.
+    ///
+    /// ```
+    /// # let body = cometchat_webhooks::testing::sample_body(cometchat_webhooks::Trigger::MessageSent);
+    /// use cometchat_webhooks::{Event, MessageSent};
+    ///
+    /// let event = Event::from_slice(body)?;
+    /// let sent: &MessageSent = event.typed().expect("a message_sent body");
+    /// assert_eq!(sent.message.text(), Some("hi"));
+    /// # Ok::<(), cometchat_webhooks::ParseError>(())
+    /// ```
+    pub fn typed<T: TypedPayload>(&self) -> Option<&T> {
+        T::from_payload_ref(&self.payload)
+    }
+
+    /// `data` as received, for unknown and undecodable events.
+    pub fn raw_data(&self) -> Option<&RawJson> {
+        match &self.payload {
+            Payload::Unknown(unknown) => Some(&unknown.data),
+            Payload::Undecodable(undecodable) => Some(&undecodable.data),
+            _ => None,
+        }
+    }
+
+    /// The envelope: trigger, app, region, webhook or bot, origin.
+    pub fn envelope(&self) -> &Envelope {
+        &self.envelope
+    }
+
+    /// The exact bytes received.
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// The exact bytes received, shareable without copying.
+    pub fn raw_bytes(&self) -> &Bytes {
+        &self.raw
+    }
+
+    /// CometChat app id.
+    pub fn app_id(&self) -> Option<&str> {
+        self.envelope.app_id.as_deref()
+    }
+
+    /// `us`, `eu` or `in`.
+    pub fn region(&self) -> Option<&str> {
+        self.envelope.region.as_deref()
+    }
+
+    /// The webhook's configuration id (not an event id).
+    pub fn webhook_id(&self) -> Option<&str> {
+        self.envelope.webhook.as_deref()
+    }
+
+    /// The bot id, on bot callbacks.
+    pub fn bot_id(&self) -> Option<&str> {
+        self.envelope.bot.as_deref()
+    }
+
+    /// Who caused the event: a message's sender, a receipt's sender, the
+    /// reacting, blocking, connecting or acting user.
+    pub fn sender_uid(&self) -> Option<&str> {
+        self.payload.facts()?.sender_uid()
+    }
+
+    /// Whom the event is addressed to: a message's receiver, a group's guid.
+    pub fn receiver(&self) -> Option<Receiver<'_>> {
+        self.payload.facts()?.receiver()
+    }
+
+    /// The conversation the event belongs to.
+    pub fn conversation_id(&self) -> Option<&str> {
+        self.payload.facts()?.conversation_id()
+    }
+
+    /// The message the event is about; for edits and deletes, the edited or
+    /// deleted message whichever shape arrived.
+    pub fn message(&self) -> Option<&Message> {
+        self.payload.facts()?.message()
+    }
+
+    /// The id of the message the event is about (also for receipts and
+    /// reactions, which carry only the id).
+    pub fn message_id(&self) -> Option<&str> {
+        self.payload.facts()?.message_id()
+    }
+
+    /// When the event happened, as precisely as the payload says.
+    pub fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+        self.payload.facts()?.occurred_at()
+    }
+
+    /// A key that is the same for every delivery of this event and differs
+    /// between events; see the recipe per trigger in
+    /// [`Trigger::idempotency_recipe`].
+    pub fn idempotency_key(&self) -> IdempotencyKey {
+        let facts = self.payload.facts();
+        idempotency_key(&self.envelope, &self.raw, |parts| facts?.key(parts))
+    }
+}
+
+/// Whitespace around the body is not part of the event: a body with a
+/// trailing newline equals the same event stored and decoded again.
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.envelope == other.envelope
+            && self.payload == other.payload
+            && self.raw.trim_ascii() == other.raw.trim_ascii()
+    }
+}
+
+fn decode_payload(trigger: &str, data: Option<&RawValue>) -> Payload {
+    let data_text = data.map_or("null", RawValue::get);
+    match Trigger::from_wire(trigger) {
+        Some(trigger) => Payload::decode(resolve_shape(trigger, data_text), data_text),
+        None => Payload::Unknown(UnknownPayload {
+            trigger: trigger.to_owned(),
+            data: data.map_or_else(RawJson::null, RawJson::from_trusted),
+        }),
+    }
+}
+
+/// Legacy receipts share their trigger names with current ones: legacy
+/// `data` has `messageId`/`receiptType` at the top and no `body`.
+fn resolve_shape(trigger: Trigger, data: &str) -> Trigger {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ReceiptShape {
+        body: Option<IgnoredAny>,
+        message_id: Option<IgnoredAny>,
+        receipt_type: Option<IgnoredAny>,
+    }
+
+    let Some(legacy) = trigger.legacy_shape() else { return trigger };
+    match serde_json::from_str::<ReceiptShape>(data) {
+        Ok(shape)
+            if shape.body.is_none()
+                && (shape.message_id.is_some() || shape.receipt_type.is_some()) =>
+        {
+            legacy
+        }
+        _ => trigger,
+    }
+}
+
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // A decoded body is valid UTF-8 JSON, so this keeps it byte for byte.
+        let text = std::str::from_utf8(&self.raw).map_err(serde::ser::Error::custom)?;
+        let raw = RawValue::from_string(text.to_owned()).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let body = Bytes::from(raw.get().to_owned());
+        Event::from_bytes(body).map_err(serde::de::Error::custom)
+    }
+}

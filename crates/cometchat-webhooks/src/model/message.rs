@@ -1,0 +1,140 @@
+//! The message object (reference §3.1): user messages, action messages
+//! (edits, deletes, group actions) and call messages share this shape.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::entity::Entities;
+use super::kinds::{Action, MessageCategory, MessageType, ModerationStatus, ReceiverType};
+use super::moderation::ModerationRule;
+use super::timestamp::Timestamp;
+use super::user::User;
+use crate::decode::lenient;
+
+/// A CometChat message. Every field is optional: a `before_message` body has
+/// no `id` yet, and call and action messages omit media fields.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    /// Message id (sent as a string, sometimes as a number).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    /// Client-generated id.
+    pub muid: Option<String>,
+    /// `<uidA>_user_<uidB>` or `group_<guid>`.
+    pub conversation_id: Option<String>,
+    /// Sender's uid.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub sender: Option<String>,
+    /// Whether `receiver` is a user or a group.
+    pub receiver_type: Option<ReceiverType>,
+    /// Receiver's uid or guid.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub receiver: Option<String>,
+    /// Message, action, call or custom.
+    pub category: Option<MessageCategory>,
+    /// Text, image, … (or the action or call kind).
+    #[serde(rename = "type")]
+    pub message_type: Option<MessageType>,
+    /// Content.
+    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    pub data: MessageData,
+    /// Sent, seconds.
+    pub sent_at: Option<Timestamp>,
+    /// Last updated, seconds.
+    pub updated_at: Option<Timestamp>,
+    /// Delivered, seconds.
+    pub delivered_at: Option<Timestamp>,
+    /// Read, seconds.
+    pub read_at: Option<Timestamp>,
+    /// Edited, seconds.
+    pub edited_at: Option<Timestamp>,
+    /// Who edited it.
+    pub edited_by: Option<String>,
+    /// Deleted, seconds.
+    pub deleted_at: Option<Timestamp>,
+    /// Who deleted it.
+    pub deleted_by: Option<String>,
+    /// Thread parent's id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub parent_id: Option<String>,
+    /// Number of replies in its thread.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub reply_count: Option<u64>,
+    /// Tags.
+    pub tags: Option<Vec<String>>,
+}
+
+impl Message {
+    /// The message text, if it has one.
+    pub fn text(&self) -> Option<&str> {
+        self.data.text.as_deref()
+    }
+
+    /// For an action message (`category: "action"`), the message it acts on
+    /// (`data.entities.on.entity`).
+    pub fn action_target(&self) -> Option<&Message> {
+        self.data.entities.as_ref()?.on.as_ref()?.as_message()
+    }
+
+    /// Every media URL in the message: `data.url` and each attachment's `url`.
+    pub fn media_urls(&self) -> impl Iterator<Item = &str> {
+        let attachments = self.data.attachments.iter().flatten();
+        self.data.url.as_deref().into_iter().chain(attachments.filter_map(|a| a.url.as_deref()))
+    }
+}
+
+/// A message's `data`: content plus the entities it refers to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageData {
+    /// Text content.
+    pub text: Option<String>,
+    /// For action and call messages: what happened.
+    pub action: Option<Action>,
+    /// Media URL of a single-attachment message.
+    pub url: Option<String>,
+    /// Attachments.
+    pub attachments: Option<Vec<Attachment>>,
+    /// Sender, receiver, and for actions `by` / `for` / `on`.
+    pub entities: Option<Entities>,
+    /// Sending client (`WEB-4_0_10-<uuid>-<ms>`).
+    pub resource: Option<String>,
+    /// Free-form metadata, including `@injected` extension results.
+    pub metadata: Option<serde_json::Value>,
+    /// Custom message payload.
+    #[serde(alias = "custom_data")]
+    pub custom_data: Option<serde_json::Value>,
+    /// Mentioned users, keyed by uid.
+    pub mentions: Option<BTreeMap<String, User>>,
+    /// Moderation verdict.
+    pub moderation: Option<MessageModeration>,
+}
+
+/// A file attached to a message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    /// Download URL (may need pre-signing, see the `media` feature).
+    pub url: Option<String>,
+    /// File name.
+    pub name: Option<String>,
+    /// MIME type.
+    pub mime_type: Option<String>,
+    /// Extension.
+    pub extension: Option<String>,
+    /// Size in bytes (a string in some payloads).
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub size: Option<u64>,
+}
+
+/// `data.moderation` of a moderated message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageModeration {
+    /// Approved or disapproved.
+    pub status: Option<ModerationStatus>,
+    /// The rule that decided, when one did.
+    pub rule: Option<ModerationRule>,
+}

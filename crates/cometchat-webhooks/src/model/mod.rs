@@ -1,0 +1,25 @@
+//! The objects inside payloads: users, groups, messages, calls, moderation.
+
+mod call;
+mod entity;
+mod group;
+mod kinds;
+mod message;
+mod moderation;
+mod string_enum;
+mod timestamp;
+mod user;
+
+pub use call::{Call, InitialConfig, Occupant};
+pub use entity::{Entities, Entity};
+pub use group::Group;
+pub use kinds::{
+    Action, CallStatus, CallType, ConnectionAction, EntityType, GroupScope, GroupType,
+    MessageCategory, MessageType, ModerationStatus, ReceiptAction, ReceiverType, UserStatus,
+};
+pub use message::{Attachment, Message, MessageData, MessageModeration};
+pub use moderation::{
+    ModeratedResource, ModerationCondition, ModerationFailure, ModerationMatch, ModerationRule,
+};
+pub use timestamp::{Millis, Seconds, TimeUnit, Timestamp};
+pub use user::User;

@@ -1,0 +1,109 @@
+//! Moderation objects (reference §2.7): the rule and condition that matched,
+//! and the failures of `moderation_engine_failed`.
+
+use serde::{Deserialize, Serialize};
+
+use super::timestamp::Timestamp;
+use crate::decode::lenient;
+
+/// A moderation rule.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModerationRule {
+    /// Rule id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    /// Rule name.
+    pub name: Option<String>,
+    /// Revision of the rule that applied.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub revision_id: Option<String>,
+    /// Actions taken (`block`, …).
+    pub action: Option<Vec<String>>,
+    /// When the message was blocked, seconds.
+    pub blocked_at: Option<Timestamp>,
+}
+
+/// A condition of a rule.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModerationCondition {
+    /// Condition id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    /// What was inspected (`message`, …).
+    pub entity: Option<String>,
+    /// Which part (`text`, …).
+    pub operand: Option<String>,
+    /// Category (`profanity`, …).
+    pub category: Option<String>,
+    /// Comparison (`contains`, …).
+    pub operator: Option<String>,
+    /// Values compared against (strings, numbers or objects per engine).
+    pub value: Option<serde_json::Value>,
+    /// Message shown to the sender.
+    pub message: Option<String>,
+}
+
+/// One entry of a moderation event's `moderation` array.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModerationMatch {
+    /// The condition that matched.
+    pub condition: Option<ModerationCondition>,
+    /// The rule it belongs to.
+    pub rule: Option<ModerationRule>,
+    /// The filter that failed (filter-failure variant).
+    pub filter: Option<String>,
+}
+
+/// The message a `moderation_engine_failed` event is about (a trimmed message).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModeratedResource {
+    /// Message id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    /// Conversation id.
+    pub conversation_id: Option<String>,
+    /// Sender's uid.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub sender: Option<String>,
+    /// Whether the receiver is a user or a group.
+    pub receiver_type: Option<super::kinds::ReceiverType>,
+    /// Receiver's uid or guid.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub receiver: Option<String>,
+    /// Message category.
+    pub category: Option<super::kinds::MessageCategory>,
+    /// Message type.
+    #[serde(rename = "type")]
+    pub message_type: Option<super::kinds::MessageType>,
+    /// Sent, seconds.
+    pub sent_at: Option<Timestamp>,
+}
+
+/// Why a moderation engine gave no decision.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModerationFailure {
+    /// The engine's time budget, milliseconds.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub timeout_ms: Option<u64>,
+    /// When it failed, seconds.
+    pub failed_at: Option<Timestamp>,
+    /// Failure kind (`timeout`, `http_error`, …).
+    pub category: Option<String>,
+    /// The engine's HTTP status.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub http_status: Option<u64>,
+    /// Error text.
+    pub error_message: Option<String>,
+    /// The engine's response body (JSON sent as a string).
+    pub response_body: Option<String>,
+    /// Whether `response_body` was cut.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    pub response_body_truncated: Option<bool>,
+    /// Engine, setting, rule, condition and request details.
+    pub context: Option<serde_json::Value>,
+}

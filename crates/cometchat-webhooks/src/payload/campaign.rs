@@ -1,0 +1,212 @@
+//! Campaign and notification-engine triggers (reference §2.7). Times are
+//! seconds and `null` until the step has happened.
+
+use serde::{Deserialize, Serialize};
+
+use super::shared_shape::shared_shape;
+use crate::decode::lenient;
+use crate::model::Timestamp;
+
+/// `data` of `after_campaign_completed` / `after_campaign_failed`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignSummary {
+    /// Campaign id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub campaign_id: Option<String>,
+    /// App id.
+    pub app_id: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Final status.
+    pub status: Option<String>,
+    /// Template used.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub template_id: Option<String>,
+    /// Template version.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub template_version: Option<u64>,
+    /// Recipients targeted.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub total_targets: Option<u64>,
+    /// Sent successfully.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub sent_count: Option<u64>,
+    /// Failed.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub failed_count: Option<u64>,
+    /// Tag.
+    pub tag: Option<String>,
+    /// Scheduled for, seconds.
+    pub scheduled_at: Option<Timestamp>,
+    /// Sent, seconds.
+    pub sent_at: Option<Timestamp>,
+    /// Completed, seconds.
+    pub completed_at: Option<Timestamp>,
+    /// Created, seconds.
+    pub created_at: Option<Timestamp>,
+    /// Updated, seconds.
+    pub updated_at: Option<Timestamp>,
+}
+
+shared_shape! {
+    /// `after_campaign_completed`.
+    AfterCampaignCompleted(CampaignSummary);
+    /// `after_campaign_failed`.
+    AfterCampaignFailed(CampaignSummary);
+}
+
+/// `after_notification_created`: a notification is being dispatched.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AfterNotificationCreated {
+    /// Notification id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub notification_id: Option<String>,
+    /// Campaign id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub campaign_id: Option<String>,
+    /// Template used.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub template_id: Option<String>,
+    /// Template version.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub template_version: Option<u64>,
+    /// Category.
+    pub category: Option<String>,
+    /// Label.
+    pub label: Option<String>,
+    /// Tags.
+    pub tags: Option<Vec<String>>,
+    /// `realtime`, …
+    pub send_mode: Option<String>,
+    /// `normal`, …
+    pub priority: Option<String>,
+    /// Channels (`in_app`, `push`, …).
+    pub channels: Option<Vec<String>>,
+    /// `ui_template`, …
+    pub data_type: Option<String>,
+    /// `dispatching`, …
+    pub status: Option<String>,
+    /// Recipients targeted.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub total_targets: Option<u64>,
+    /// Sent so far.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub sent_count: Option<u64>,
+    /// Failed so far.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub failed_count: Option<u64>,
+    /// Created, seconds.
+    pub created_at: Option<Timestamp>,
+}
+
+/// `data` of the in-app feed item triggers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedItem {
+    /// Feed item id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub id: Option<String>,
+    /// Notification id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub notification_id: Option<String>,
+    /// Campaign id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub campaign_id: Option<String>,
+    /// Recipient's uid.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub receiver: Option<String>,
+    /// Template used.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub template_id: Option<String>,
+    /// `in_app`.
+    pub channel_type: Option<String>,
+    /// Status.
+    pub status: Option<String>,
+    /// Label.
+    pub label: Option<String>,
+    /// Tags.
+    pub tags: Option<Vec<String>>,
+    /// Fallback text.
+    pub alternative_text: Option<String>,
+    /// Template variables.
+    pub variables: Option<serde_json::Value>,
+    /// Metadata.
+    pub metadata: Option<serde_json::Value>,
+    /// Rendered content (`after_feed_item_sent`).
+    pub content: Option<serde_json::Value>,
+    /// Real-time channels used.
+    pub realtime_fanout: Option<Vec<String>>,
+    /// Sent, seconds.
+    pub sent_at: Option<Timestamp>,
+    /// Delivered, seconds.
+    pub delivered_at: Option<Timestamp>,
+    /// Read, seconds.
+    pub read_at: Option<Timestamp>,
+    /// Engaged, seconds.
+    pub engaged_at: Option<Timestamp>,
+    /// Interacted, seconds.
+    pub interacted_at: Option<Timestamp>,
+}
+
+shared_shape! {
+    /// `after_feed_item_sent`.
+    AfterFeedItemSent(FeedItem);
+    /// `after_feed_item_delivered`.
+    AfterFeedItemDelivered(FeedItem);
+    /// `after_feed_item_read`.
+    AfterFeedItemRead(FeedItem);
+    /// `after_feed_item_interacted`.
+    AfterFeedItemInteracted(FeedItem);
+}
+
+/// `data` of the campaign push-notification triggers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushNotificationStatus {
+    /// Push notification id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub push_notification_id: Option<String>,
+    /// Notification id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub notification_id: Option<String>,
+    /// Campaign id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub campaign_id: Option<String>,
+    /// Recipient's uid.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub receiver: Option<String>,
+    /// Template used.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub template_id: Option<String>,
+    /// `push`.
+    pub channel_type: Option<String>,
+    /// Status.
+    pub status: Option<String>,
+    /// Tag.
+    pub tag: Option<String>,
+    /// Failure reason.
+    pub error_message: Option<String>,
+    /// Metadata.
+    pub metadata: Option<serde_json::Value>,
+    /// Sent, seconds.
+    pub sent_at: Option<Timestamp>,
+    /// Delivered, seconds.
+    pub delivered_at: Option<Timestamp>,
+    /// Clicked, seconds.
+    pub clicked_at: Option<Timestamp>,
+    /// Engaged, seconds.
+    pub engaged_at: Option<Timestamp>,
+    /// Failed, seconds.
+    pub failed_at: Option<Timestamp>,
+}
+
+shared_shape! {
+    /// `after_push_notification_sent`.
+    AfterPushNotificationSent(PushNotificationStatus);
+    /// `after_push_notification_delivered`.
+    AfterPushNotificationDelivered(PushNotificationStatus);
+    /// `after_push_notification_clicked`.
+    AfterPushNotificationClicked(PushNotificationStatus);
+}

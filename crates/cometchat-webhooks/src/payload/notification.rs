@@ -1,0 +1,145 @@
+//! Custom notification-provider triggers (reference §2.7): CometChat hands
+//! the receiver a push, email or SMS to deliver, one POST per recipient.
+
+use serde::{Deserialize, Serialize};
+
+use crate::decode::lenient;
+use crate::model::{Millis, ReceiverType, Timestamp};
+
+/// The recipient of a provider notification.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NotificationRecipient {
+    /// Recipient's uid.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub uid: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Email address (email provider).
+    pub email: Option<String>,
+    /// Phone number (SMS provider).
+    pub phno: Option<String>,
+}
+
+/// `push-notification-payload-generated`: a push to deliver.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushNotificationPayloadGenerated {
+    /// Recipient.
+    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    pub to: NotificationRecipient,
+    /// What to show.
+    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    pub notification_details: NotificationDetails,
+}
+
+/// `notificationDetails` of a push payload.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationDetails {
+    /// Title.
+    pub title: Option<String>,
+    /// Body.
+    pub body: Option<String>,
+    /// Sender's uid.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub sender: Option<String>,
+    /// Sender's name.
+    pub sender_name: Option<String>,
+    /// Sender's avatar.
+    pub sender_avatar: Option<String>,
+    /// Receiver's uid or guid.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub receiver: Option<String>,
+    /// Receiver's name.
+    pub receiver_name: Option<String>,
+    /// Receiver's avatar.
+    pub receiver_avatar: Option<String>,
+    /// User or group.
+    pub receiver_type: Option<ReceiverType>,
+    /// Grouping tag (the message id for chat).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub tag: Option<String>,
+    /// Conversation id.
+    pub conversation_id: Option<String>,
+    /// `chat` or `call`.
+    #[serde(rename = "type")]
+    pub notification_type: Option<String>,
+    /// Sent, milliseconds (sent as a string).
+    pub sent_at: Option<Timestamp<Millis>>,
+    /// Unread count for a badge.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub unread_message_count: Option<u64>,
+    /// The message object, when included.
+    pub message: Option<serde_json::Value>,
+    /// Custom data.
+    pub custom: Option<serde_json::Value>,
+    /// Call notifications: the call action.
+    pub call_action: Option<String>,
+    /// Call notifications: the session.
+    pub session_id: Option<String>,
+    /// Call notifications: audio or video.
+    pub call_type: Option<String>,
+}
+
+/// One message in an email or SMS digest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DigestMessage {
+    /// Who sent it.
+    pub sender: Option<DigestParty>,
+    /// Its text as shown.
+    pub message: Option<String>,
+    /// The message object, when included.
+    pub message_object: Option<serde_json::Value>,
+}
+
+/// A user or group named in a digest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DigestParty {
+    /// Uid (users).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub uid: Option<String>,
+    /// Guid (groups).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub guid: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Avatar or icon.
+    pub avatar: Option<String>,
+}
+
+/// `email-notification-payload-generated`: an email digest to deliver.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailNotificationPayloadGenerated {
+    /// Recipient.
+    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    pub to: NotificationRecipient,
+    /// Unread messages.
+    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    pub messages: Vec<DigestMessage>,
+    /// The sender (one-to-one digests).
+    pub sender_details: Option<DigestParty>,
+    /// The group (group digests).
+    pub group_details: Option<DigestParty>,
+    /// Subject line.
+    pub subject: Option<String>,
+}
+
+/// `sms-notification-payload-generated`: an SMS to deliver.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SmsNotificationPayloadGenerated {
+    /// Recipient.
+    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    pub to: NotificationRecipient,
+    /// Unread messages.
+    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    pub messages: Vec<DigestMessage>,
+    /// The sender (one-to-one digests).
+    pub sender_details: Option<DigestParty>,
+    /// The group (group digests).
+    pub group_details: Option<DigestParty>,
+    /// The SMS text.
+    pub sms_content: Option<String>,
+}

@@ -1,0 +1,59 @@
+//! Receipt triggers (reference §2.1): delivered, read, and the group-wide
+//! aggregates of Enhanced Messaging Status.
+
+use serde::{Deserialize, Serialize};
+
+use super::shared_shape::shared_shape;
+use crate::decode::lenient;
+use crate::model::{ReceiptAction, ReceiverType, Timestamp, User};
+
+/// `data` of a receipt trigger.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    /// Where the receipt goes: the original author (1:1) or the guid (group).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub receiver: Option<String>,
+    /// User or group.
+    pub receiver_type: Option<ReceiverType>,
+    /// `"receipts"`.
+    #[serde(rename = "type")]
+    pub receipt_type: Option<String>,
+    /// Who sent the receipt (the message's recipient; `app_system` for aggregates).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub sender: Option<String>,
+    /// Author of the message the receipt is about.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub message_sender: Option<String>,
+    /// What is being receipted.
+    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    pub body: ReceiptBody,
+}
+
+/// `data.body` of a receipt.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptBody {
+    /// Delivered, read, delivered to all, read by all.
+    pub action: Option<ReceiptAction>,
+    /// The message's id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub message_id: Option<String>,
+    /// The user who delivered or read it.
+    pub user: Option<User>,
+    /// When, seconds.
+    pub timestamp: Option<Timestamp>,
+}
+
+shared_shape! {
+    /// `message_delivery_receipt` (current shape; see also
+    /// [`LegacyMessageDeliveryReceipt`](crate::LegacyMessageDeliveryReceipt)).
+    MessageDeliveryReceipt(Receipt);
+    /// `message_read_receipt` (current shape; see also
+    /// [`LegacyMessageReadReceipt`](crate::LegacyMessageReadReceipt)).
+    MessageReadReceipt(Receipt);
+    /// `message_delivered_to_all`: delivered to every member of a group.
+    MessageDeliveredToAll(Receipt);
+    /// `message_read_by_all`: read by every member of a group.
+    MessageReadByAll(Receipt);
+}

@@ -1,0 +1,76 @@
+//! User triggers (reference §2.2).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::shared_shape::shared_shape;
+use crate::decode::lenient;
+use crate::model::{ConnectionAction, Millis, Timestamp, User, UserStatus};
+
+/// `data` of `user_blocked` / `user_unblocked`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BlockChange {
+    /// The blocked or unblocked users, keyed by uid.
+    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    pub users: BTreeMap<String, User>,
+    /// Who blocked or unblocked them.
+    pub by: Option<User>,
+}
+
+shared_shape! {
+    /// `user_blocked`.
+    UserBlocked(BlockChange);
+    /// `user_unblocked`.
+    UserUnblocked(BlockChange);
+}
+
+/// `user_connection_status_changed`: a user came online or went offline.
+/// Its times are in milliseconds, unlike the rest of CometChat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserConnectionStatusChanged {
+    /// When, milliseconds.
+    pub timestamp: Option<Timestamp<Millis>>,
+    /// The user.
+    pub user: User,
+    /// Online or offline.
+    pub status: Option<UserStatus>,
+    /// The connection that changed.
+    pub current_connection: Option<Connection>,
+    /// Whether the user's presence changed (not just one of several connections).
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    pub user_presence_changed: Option<bool>,
+}
+
+/// A client connection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    /// Connected or disconnected.
+    pub action: Option<ConnectionAction>,
+    /// Client details.
+    pub app_info: Option<AppInfo>,
+    /// Platform.
+    pub platform: Option<String>,
+    /// User agent.
+    pub user_agent: Option<String>,
+    /// Connected, milliseconds.
+    pub connected_at: Option<Timestamp<Millis>>,
+}
+
+/// Client details of a connection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    /// SDK version.
+    pub version: Option<String>,
+    /// API version.
+    pub api_version: Option<String>,
+    /// Origin.
+    pub origin: Option<String>,
+    /// Client time, milliseconds.
+    pub uts: Option<Timestamp<Millis>>,
+    /// Client IP address.
+    pub client_ip: Option<String>,
+}

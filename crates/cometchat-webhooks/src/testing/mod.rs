@@ -1,0 +1,11 @@
+//! Test support (feature `testing`): the bundled sample body of every
+//! trigger, an [`EventBuilder`] that overrides fields of a sample,
+//! [`basic_auth_header`], and the conformance suite every adapter runs.
+
+mod builder;
+mod json_path;
+mod samples;
+
+pub use builder::{EventBuilder, basic_auth_header};
+pub use json_path::{PathError, set_path};
+pub use samples::{SHAPE_VARIANTS, ShapeVariant, sample_body, samples};
