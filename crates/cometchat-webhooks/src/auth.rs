@@ -185,11 +185,11 @@ impl BasicAuthBuilder {
         username: impl Into<String>,
         password: impl Into<String>,
     ) -> Result<Self, ConfigError> {
-        Ok(self.add(Credentials::new(username, password)?))
+        Ok(self.with_credentials(Credentials::new(username, password)?))
     }
 
     /// Adds a pair built earlier.
-    pub fn add(mut self, credentials: Credentials) -> Self {
+    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
         self.credentials.push(credentials);
         self
     }
@@ -249,9 +249,8 @@ fn decode_basic<'b>(header: &[u8], buffer: &'b mut [u8]) -> Result<&'b [u8], Aut
     if token.is_empty() {
         return Err(malformed(MalformedReason::NoCredentials));
     }
-    let length = STANDARD
-        .decode_slice(token, buffer)
-        .map_err(|_| malformed(MalformedReason::NotBase64))?;
+    let length =
+        STANDARD.decode_slice(token, buffer).map_err(|_| malformed(MalformedReason::NotBase64))?;
     let decoded = &buffer[..length];
     if !decoded.contains(&b':') {
         return Err(malformed(MalformedReason::NoColon));

@@ -231,7 +231,11 @@ mod tests {
             (Rejection::BodyRead, 400, None),
             (Rejection::NotConfigured("no receiver config"), 500, None),
             (Rejection::HandlerFailed, 500, None),
-            (Rejection::QueueFull { retry_after: Duration::from_secs(5) }, 503, Some("retry-after")),
+            (
+                Rejection::QueueFull { retry_after: Duration::from_secs(5) },
+                503,
+                Some("retry-after"),
+            ),
         ];
         for (rejection, status, header) in cases {
             assert_eq!(rejection.status(), status, "{rejection}");

@@ -78,6 +78,9 @@ pub trait TypedPayload: Sized + Send + Sync + 'static {
     const TRIGGER: Trigger;
 
     /// Takes the payload out of a decoded [`Payload`], or gives it back.
+    // The "error" is the caller's own payload handed back unchanged, not a
+    // failure to be propagated, so its size is no concern.
+    #[allow(clippy::result_large_err)]
     fn from_payload(payload: Payload) -> Result<Self, Payload>;
 
     /// Borrows the payload from a decoded [`Payload`].
@@ -199,6 +202,7 @@ macro_rules! triggers {
             impl TypedPayload for $variant {
                 const TRIGGER: Trigger = Trigger::$variant;
 
+                #[allow(clippy::result_large_err)]
                 fn from_payload(payload: Payload) -> Result<Self, Payload> {
                     match payload {
                         Payload::$variant(typed) => Ok(typed),
@@ -218,6 +222,7 @@ macro_rules! triggers {
             impl TypedPayload for $alias {
                 const TRIGGER: Trigger = Trigger::$alias;
 
+                #[allow(clippy::result_large_err)]
                 fn from_payload(payload: Payload) -> Result<Self, Payload> {
                     match payload {
                         Payload::$alias(typed) => Ok(typed),

@@ -54,8 +54,9 @@ pub(crate) fn read_envelope(body: &str) -> Result<(Envelope, Option<&RawValue>),
     let wire: WireEnvelope<'_> = serde_json::from_str(body).map_err(ParseError::from_json)?;
     let trigger = match wire.trigger {
         None => return Err(ParseError::MissingTrigger),
-        Some(raw) => serde_json::from_str::<String>(raw.get())
-            .map_err(|_| ParseError::TriggerNotString)?,
+        Some(raw) => {
+            serde_json::from_str::<String>(raw.get()).map_err(|_| ParseError::TriggerNotString)?
+        }
     };
     let envelope = Envelope {
         trigger,

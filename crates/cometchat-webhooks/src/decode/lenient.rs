@@ -5,8 +5,8 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer};
 use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer};
 
 /// An id (`"57"` or `57`) or any text field that sometimes arrives as a number.
 pub(crate) fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
@@ -28,16 +28,12 @@ pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(
 }
 
 /// A non-negative count sent as a number or a numeric string.
-pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<u64>, D::Error> {
+pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
     deserializer.deserialize_any(OptionVisitor(UnsignedVisitor))
 }
 
 /// A decimal quantity (a duration in seconds, say) sent as a number or a string.
-pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<f64>, D::Error> {
+pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
     deserializer.deserialize_any(OptionVisitor(FloatVisitor))
 }
 

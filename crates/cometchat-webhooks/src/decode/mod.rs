@@ -5,5 +5,5 @@ mod envelope;
 pub(crate) mod lenient;
 pub(crate) mod raw_json;
 
-pub use envelope::{Envelope, Origin};
 pub(crate) use envelope::read_envelope;
+pub use envelope::{Envelope, Origin};

@@ -216,7 +216,8 @@ mod tests {
             if t == "poll" && raw.get() == r#"{"x": 1}"#));
 
         let misfit: Entity =
-            serde_json::from_str(r#"{"entity": {"name": "no uid"}, "entityType": "user"}"#).unwrap();
+            serde_json::from_str(r#"{"entity": {"name": "no uid"}, "entityType": "user"}"#)
+                .unwrap();
         assert_eq!(misfit.entity_type(), Some(EntityType::User));
         assert!(misfit.as_user().is_none());
     }

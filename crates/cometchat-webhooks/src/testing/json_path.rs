@@ -69,8 +69,14 @@ mod tests {
             error,
             PathError::Missing { path: "data.txt.more".into(), missing: "data.txt".into() }
         );
-        assert!(matches!(set_path(&mut body, "data..text", json!(1)), Err(PathError::Invalid { .. })));
+        assert!(matches!(
+            set_path(&mut body, "data..text", json!(1)),
+            Err(PathError::Invalid { .. })
+        ));
         assert!(matches!(set_path(&mut body, "", json!(1)), Err(PathError::Invalid { .. })));
-        assert!(matches!(set_path(&mut body, "data.text.0", json!(1)), Err(PathError::Missing { .. })));
+        assert!(matches!(
+            set_path(&mut body, "data.text.0", json!(1)),
+            Err(PathError::Missing { .. })
+        ));
     }
 }
