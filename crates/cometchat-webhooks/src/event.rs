@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::decode::raw_json::RawJson;
-use crate::decode::{Envelope, read_envelope};
+use crate::decode::{Data, Envelope, read_body};
 use crate::error::ParseError;
 use crate::idempotency::{IdempotencyKey, idempotency_key};
 use crate::model::{Message, Millis, ReceiverType, Timestamp};
@@ -51,8 +51,11 @@ impl Event {
         }
         let text = std::str::from_utf8(&body)
             .map_err(|error| ParseError::NotUtf8 { valid_up_to: error.valid_up_to() })?;
-        let (envelope, data) = read_envelope(text)?;
-        let payload = decode_payload(&envelope.trigger, data);
+        let (envelope, data) = read_body(text)?;
+        let payload = match data {
+            Data::Typed(payload) => payload,
+            Data::Raw(raw) => decode_payload(&envelope.trigger, raw),
+        };
         Ok(Self { envelope, payload, raw: body })
     }
 

@@ -153,15 +153,33 @@ macro_rules! triggers {
                     _ => None,
                 }
             }
+
+            /// A name no other trigger has: the wire name, or for a legacy
+            /// receipt `legacy_` and its wire name. Used by `Serialize`.
+            pub const fn unique_name(self) -> &'static str {
+                match self {
+                    $( Trigger::$variant => $wire, )+
+                    $( Trigger::$alias => concat!("legacy_", $alias_wire), )+
+                }
+            }
+
+            /// The trigger with this [`unique_name`](Self::unique_name) or wire name.
+            pub fn from_name(name: &str) -> Option<Trigger> {
+                match name {
+                    $( concat!("legacy_", $alias_wire) => Some(Trigger::$alias), )+
+                    wire => Trigger::from_wire(wire),
+                }
+            }
         }
 
         /// The typed `data` of an event, one variant per trigger, plus the two
-        /// ways an event is kept when it cannot be typed.
-        #[derive(Debug, Clone, PartialEq)]
+        /// ways an event is kept when it cannot be typed. Serialises
+        /// externally tagged by variant name (`{"MessageSent": {…}}`).
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[non_exhaustive]
         pub enum Payload {
-            $( $(#[$doc])* $variant($variant), )+
-            $( $(#[$alias_doc])* $alias($alias), )+
+            $( $(#[$doc])* $variant(Box<$variant>), )+
+            $( $(#[$alias_doc])* $alias(Box<$alias>), )+
             /// A trigger this version does not know; `data` kept as sent.
             Unknown(UnknownPayload),
             /// A known trigger whose `data` did not fit its type; `data` kept
@@ -180,6 +198,18 @@ macro_rules! triggers {
                 }
             }
 
+            /// Deserializes `data` straight into `trigger`'s payload, for the
+            /// single-pass decode; a misfit is an error here.
+            pub(crate) fn deserialize_data<'de, D: serde::Deserializer<'de>>(
+                trigger: Trigger,
+                data: D,
+            ) -> Result<Payload, D::Error> {
+                match trigger {
+                    $( Trigger::$variant => Box::<$variant>::deserialize(data).map(Payload::$variant), )+
+                    $( Trigger::$alias => Box::<$alias>::deserialize(data).map(Payload::$alias), )+
+                }
+            }
+
             /// Decodes `data` for a known trigger; a misfit is `Undecodable`.
             pub(crate) fn decode(trigger: Trigger, data: &str) -> Payload {
                 match trigger {
@@ -191,8 +221,8 @@ macro_rules! triggers {
             /// The facts every event answers, when the payload is typed.
             pub(crate) fn facts(&self) -> Option<&dyn crate::facts::Facts> {
                 match self {
-                    $( Payload::$variant(payload) => Some(payload), )+
-                    $( Payload::$alias(payload) => Some(payload), )+
+                    $( Payload::$variant(payload) => Some(&**payload), )+
+                    $( Payload::$alias(payload) => Some(&**payload), )+
                     Payload::Unknown(_) | Payload::Undecodable(_) => None,
                 }
             }
@@ -205,7 +235,7 @@ macro_rules! triggers {
                 #[allow(clippy::result_large_err)]
                 fn from_payload(payload: Payload) -> Result<Self, Payload> {
                     match payload {
-                        Payload::$variant(typed) => Ok(typed),
+                        Payload::$variant(typed) => Ok(*typed),
                         other => Err(other),
                     }
                 }
@@ -225,7 +255,7 @@ macro_rules! triggers {
                 #[allow(clippy::result_large_err)]
                 fn from_payload(payload: Payload) -> Result<Self, Payload> {
                     match payload {
-                        Payload::$alias(typed) => Ok(typed),
+                        Payload::$alias(typed) => Ok(*typed),
                         other => Err(other),
                     }
                 }
@@ -402,33 +432,34 @@ impl fmt::Display for Trigger {
 #[error("unknown trigger `{0}`")]
 pub struct UnknownTrigger(pub String);
 
+/// Parses a wire name or a [`Trigger::unique_name`].
 impl FromStr for Trigger {
     type Err = UnknownTrigger;
 
-    fn from_str(wire: &str) -> Result<Self, Self::Err> {
-        Trigger::from_wire(wire).ok_or_else(|| UnknownTrigger(wire.to_owned()))
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Trigger::from_name(name).ok_or_else(|| UnknownTrigger(name.to_owned()))
     }
 }
 
 impl Serialize for Trigger {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer.serialize_str(self.unique_name())
     }
 }
 
 impl<'de> Deserialize<'de> for Trigger {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let wire = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        wire.parse().map_err(serde::de::Error::custom)
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
     }
 }
 
 fn decode_as<T: serde::de::DeserializeOwned>(
     trigger: Trigger,
     data: &str,
-    wrap: fn(T) -> Payload,
+    wrap: fn(Box<T>) -> Payload,
 ) -> Payload {
-    match serde_json::from_str::<T>(data) {
+    match serde_json::from_str::<Box<T>>(data) {
         Ok(typed) => wrap(typed),
         Err(_) => Payload::Undecodable(UndecodablePayload::explain::<T>(trigger, data)),
     }
@@ -442,6 +473,9 @@ mod tests {
     fn wire_names_round_trip_and_are_unique_but_for_legacy_receipts() {
         let mut seen = std::collections::HashSet::new();
         for &trigger in Trigger::ALL {
+            assert_eq!(trigger.unique_name().parse::<Trigger>().unwrap(), trigger);
+            let json = serde_json::to_string(&trigger).unwrap();
+            assert_eq!(serde_json::from_str::<Trigger>(&json).unwrap(), trigger);
             let parsed: Trigger = trigger.as_str().parse().unwrap();
             if trigger.legacy_shape().is_none() && parsed != trigger {
                 assert_eq!(parsed.legacy_shape(), Some(trigger));

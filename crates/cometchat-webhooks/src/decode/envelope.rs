@@ -1,15 +1,22 @@
-//! The top level of a webhook body. Read in one pass that keeps every value
-//! raw, so a wrongly typed envelope field never fails the event and `data` is
-//! decoded only once its trigger is known.
+//! The top level of a webhook body. Every envelope value is read leniently,
+//! so a wrongly typed envelope field never fails the event.
+//!
+//! Two readings share one visitor. The single pass decodes `data` into its
+//! typed payload as soon as it is reached, when `trigger` came first (as
+//! CometChat sends it). The raw reading keeps `data` as raw JSON; it is used
+//! when the single pass cannot be (data before trigger, receipts whose shape
+//! decides the trigger) or fails (data that does not fit, invalid bodies), and
+//! its result is authoritative.
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::decode::lenient;
 use crate::error::ParseError;
+use crate::trigger::{Payload, Trigger};
 
 /// Everything around `data`: which trigger, from which app and webhook.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,14 +56,45 @@ pub struct Origin {
     pub resource: Option<String>,
 }
 
-/// Reads the envelope of `body` and returns it with `data` still raw.
-pub(crate) fn read_envelope(body: &str) -> Result<(Envelope, Option<&RawValue>), ParseError> {
-    let wire: WireEnvelope<'_> = serde_json::from_str(body).map_err(ParseError::from_json)?;
+/// `data` as read: typed in the single pass, or raw.
+pub(crate) enum Data<'a> {
+    /// Decoded in the single pass.
+    Typed(Payload),
+    /// Kept raw; `None` when the body has no `data`.
+    Raw(Option<&'a RawValue>),
+}
+
+/// Reads a body's envelope and `data`: the single pass first, the raw
+/// reading when the single pass does not apply or fails.
+pub(crate) fn read_body(body: &str) -> Result<(Envelope, Data<'_>), ParseError> {
+    read(body, Reading::SinglePass).or_else(|_| read(body, Reading::RawData))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    SinglePass,
+    RawData,
+}
+
+fn read(body: &str, reading: Reading) -> Result<(Envelope, Data<'_>), ParseError> {
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    let wire =
+        deserializer.deserialize_map(WireVisitor { reading }).map_err(ParseError::from_json)?;
+    deserializer.end().map_err(ParseError::from_json)?;
     let trigger = match wire.trigger {
         None => return Err(ParseError::MissingTrigger),
-        Some(raw) => {
-            serde_json::from_str::<String>(raw.get()).map_err(|_| ParseError::TriggerNotString)?
+        Some(None) => return Err(ParseError::TriggerNotString),
+        Some(Some(trigger)) => trigger,
+    };
+    let data = match wire.data {
+        WireData::Absent => Data::Raw(None),
+        WireData::Raw(raw) => Data::Raw(Some(raw)),
+        WireData::Typed { payload, decoded_as } if decoded_as.as_str() == trigger => {
+            Data::Typed(payload)
         }
+        // A later duplicate `trigger` named another trigger than the one
+        // `data` was decoded for: only the raw reading can sort that out.
+        WireData::Typed { .. } => return Err(ParseError::MissingTrigger),
     };
     let envelope = Envelope {
         trigger,
@@ -68,7 +106,7 @@ pub(crate) fn read_envelope(body: &str) -> Result<(Envelope, Option<&RawValue>),
         chat_api_version: text(wire.chat_api_version),
         session_type: text(wire.session_type),
     };
-    Ok((envelope, wire.data))
+    Ok((envelope, data))
 }
 
 /// An envelope string that may arrive as a number; anything else is ignored.
@@ -81,10 +119,16 @@ fn text(raw: Option<&RawValue>) -> Option<String> {
     }
 }
 
-#[derive(Default)]
+enum WireData<'a> {
+    Absent,
+    Raw(&'a RawValue),
+    Typed { payload: Payload, decoded_as: Trigger },
+}
+
 struct WireEnvelope<'a> {
-    trigger: Option<&'a RawValue>,
-    data: Option<&'a RawValue>,
+    /// `Some(None)`: present but not a string.
+    trigger: Option<Option<String>>,
+    data: WireData<'a>,
     app_id: Option<&'a RawValue>,
     region: Option<&'a RawValue>,
     webhook: Option<&'a RawValue>,
@@ -94,13 +138,19 @@ struct WireEnvelope<'a> {
     session_type: Option<&'a RawValue>,
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for WireEnvelope<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(WireVisitor)
-    }
+struct WireVisitor {
+    reading: Reading,
 }
 
-struct WireVisitor;
+impl WireVisitor {
+    /// The trigger whose `data` can be typed right away: known, and not one
+    /// whose legacy twin shares its name (those need the shape of `data`).
+    fn single_pass_trigger(&self, trigger: &Option<Option<String>>) -> Option<Trigger> {
+        let name = trigger.as_ref()?.as_deref()?;
+        let known = Trigger::from_wire(name)?;
+        (self.reading == Reading::SinglePass && known.legacy_shape().is_none()).then_some(known)
+    }
+}
 
 impl<'de> Visitor<'de> for WireVisitor {
     type Value = WireEnvelope<'de>;
@@ -110,12 +160,35 @@ impl<'de> Visitor<'de> for WireVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut wire = WireEnvelope::default();
+        let mut wire = WireEnvelope {
+            trigger: None,
+            data: WireData::Absent,
+            app_id: None,
+            region: None,
+            webhook: None,
+            bot: None,
+            origin: None,
+            chat_api_version: None,
+            session_type: None,
+        };
+        // Later duplicates win, as in `serde_json::Value`.
         while let Some(key) = map.next_key::<WireKey>()? {
-            // Later duplicates win, as in `serde_json::Value`.
             let slot = match key {
-                WireKey::Trigger => &mut wire.trigger,
-                WireKey::Data => &mut wire.data,
+                WireKey::Trigger => {
+                    let raw: &RawValue = map.next_value()?;
+                    wire.trigger = Some(serde_json::from_str::<String>(raw.get()).ok());
+                    continue;
+                }
+                WireKey::Data => {
+                    wire.data = match self.single_pass_trigger(&wire.trigger) {
+                        Some(trigger) => WireData::Typed {
+                            payload: map.next_value_seed(PayloadSeed(trigger))?,
+                            decoded_as: trigger,
+                        },
+                        None => WireData::Raw(map.next_value()?),
+                    };
+                    continue;
+                }
                 WireKey::AppId => &mut wire.app_id,
                 WireKey::Region => &mut wire.region,
                 WireKey::Webhook => &mut wire.webhook,
@@ -131,6 +204,17 @@ impl<'de> Visitor<'de> for WireVisitor {
             *slot = Some(map.next_value()?);
         }
         Ok(wire)
+    }
+}
+
+/// Decodes `data` as the payload of a trigger already read.
+struct PayloadSeed(Trigger);
+
+impl<'de> DeserializeSeed<'de> for PayloadSeed {
+    type Value = Payload;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Payload, D::Error> {
+        Payload::deserialize_data(self.0, deserializer)
     }
 }
 

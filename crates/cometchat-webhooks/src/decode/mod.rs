@@ -5,5 +5,5 @@ mod envelope;
 pub(crate) mod lenient;
 pub(crate) mod raw_json;
 
-pub(crate) use envelope::read_envelope;
+pub(crate) use envelope::{Data, read_body};
 pub use envelope::{Envelope, Origin};

@@ -14,8 +14,10 @@ use crate::decode::lenient;
 pub struct Call {
     /// Session id (wire key `sessionid`, lower-case `i`; `sessionId` accepted).
     #[serde(rename = "sessionid", alias = "sessionId")]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub session_id: Option<String>,
     /// The conversation the call belongs to.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub conversation_id: Option<String>,
     /// The original caller's uid.
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -47,6 +49,7 @@ pub struct Occupant {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub uid: Option<String>,
     /// Display name.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// Joined, seconds.
     pub joined_at: Option<Timestamp>,
@@ -76,9 +79,12 @@ pub struct InitialConfig {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub call_version: Option<String>,
     /// SDK flavour (`react`, …).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub sdk: Option<String>,
     /// Layout mode (`DEFAULT`, …).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub mode: Option<String>,
     /// Client platform (`web`, …).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub platform: Option<String>,
 }

@@ -14,21 +14,26 @@ pub struct Group {
     #[serde(deserialize_with = "lenient::string")]
     pub guid: String,
     /// Display name.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// Public, private or password-protected.
     #[serde(rename = "type")]
     pub group_type: Option<GroupType>,
     /// Description.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub description: Option<String>,
     /// Icon URL.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub icon: Option<String>,
     /// Free-form metadata.
     pub metadata: Option<serde_json::Value>,
     /// Tags.
     pub tags: Option<Vec<String>>,
     /// Owner's uid (the new owner in `group_owner_transferred`).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub owner: Option<String>,
     /// Previous owner's uid (`group_owner_transferred`).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub old_owner: Option<String>,
     /// Member count.
     #[serde(default, deserialize_with = "lenient::opt_u64")]
@@ -37,12 +42,14 @@ pub struct Group {
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub online_members_count: Option<u64>,
     /// `group_<guid>`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub conversation_id: Option<String>,
     /// Creation time, seconds.
     pub created_at: Option<Timestamp>,
     /// Last update, seconds.
     pub updated_at: Option<Timestamp>,
     /// Who made the last update.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub updated_by: Option<String>,
     /// When the viewer joined, seconds (member's-eye view only).
     pub joined_at: Option<Timestamp>,

@@ -21,8 +21,10 @@ pub struct Message {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub id: Option<String>,
     /// Client-generated id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub muid: Option<String>,
     /// `<uidA>_user_<uidB>` or `group_<guid>`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub conversation_id: Option<String>,
     /// Sender's uid.
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -51,10 +53,12 @@ pub struct Message {
     /// Edited, seconds.
     pub edited_at: Option<Timestamp>,
     /// Who edited it.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub edited_by: Option<String>,
     /// Deleted, seconds.
     pub deleted_at: Option<Timestamp>,
     /// Who deleted it.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub deleted_by: Option<String>,
     /// Thread parent's id.
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -90,16 +94,19 @@ impl Message {
 #[serde(rename_all = "camelCase")]
 pub struct MessageData {
     /// Text content.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub text: Option<String>,
     /// For action and call messages: what happened.
     pub action: Option<Action>,
     /// Media URL of a single-attachment message.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub url: Option<String>,
     /// Attachments.
     pub attachments: Option<Vec<Attachment>>,
     /// Sender, receiver, and for actions `by` / `for` / `on`.
     pub entities: Option<Entities>,
     /// Sending client (`WEB-4_0_10-<uuid>-<ms>`).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub resource: Option<String>,
     /// Free-form metadata, including `@injected` extension results.
     pub metadata: Option<serde_json::Value>,
@@ -117,12 +124,16 @@ pub struct MessageData {
 #[serde(rename_all = "camelCase")]
 pub struct Attachment {
     /// Download URL (may need pre-signing, see the `media` feature).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub url: Option<String>,
     /// File name.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// MIME type.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub mime_type: Option<String>,
     /// Extension.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub extension: Option<String>,
     /// Size in bytes (a string in some payloads).
     #[serde(default, deserialize_with = "lenient::opt_u64")]

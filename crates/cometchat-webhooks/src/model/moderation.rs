@@ -14,6 +14,7 @@ pub struct ModerationRule {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub id: Option<String>,
     /// Rule name.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// Revision of the rule that applied.
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -32,16 +33,21 @@ pub struct ModerationCondition {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub id: Option<String>,
     /// What was inspected (`message`, …).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub entity: Option<String>,
     /// Which part (`text`, …).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub operand: Option<String>,
     /// Category (`profanity`, …).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub category: Option<String>,
     /// Comparison (`contains`, …).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub operator: Option<String>,
     /// Values compared against (strings, numbers or objects per engine).
     pub value: Option<serde_json::Value>,
     /// Message shown to the sender.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub message: Option<String>,
 }
 
@@ -54,6 +60,7 @@ pub struct ModerationMatch {
     /// The rule it belongs to.
     pub rule: Option<ModerationRule>,
     /// The filter that failed (filter-failure variant).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub filter: Option<String>,
 }
 
@@ -65,6 +72,7 @@ pub struct ModeratedResource {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub id: Option<String>,
     /// Conversation id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub conversation_id: Option<String>,
     /// Sender's uid.
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -93,13 +101,16 @@ pub struct ModerationFailure {
     /// When it failed, seconds.
     pub failed_at: Option<Timestamp>,
     /// Failure kind (`timeout`, `http_error`, …).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub category: Option<String>,
     /// The engine's HTTP status.
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub http_status: Option<u64>,
     /// Error text.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub error_message: Option<String>,
     /// The engine's response body (JSON sent as a string).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub response_body: Option<String>,
     /// Whether `response_body` was cut.
     #[serde(default, deserialize_with = "lenient::opt_bool")]

@@ -16,16 +16,21 @@ pub struct User {
     #[serde(deserialize_with = "lenient::string")]
     pub uid: String,
     /// Display name.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// Avatar URL (may be empty).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub avatar: Option<String>,
     /// Profile link.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub link: Option<String>,
     /// Role (`default` unless set).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub role: Option<String>,
     /// Presence.
     pub status: Option<UserStatus>,
     /// Custom status text.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub status_message: Option<String>,
     /// Last activity, seconds.
     pub last_active_at: Option<Timestamp>,
@@ -44,6 +49,7 @@ pub struct User {
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub blocked_by_me: Option<bool>,
     /// The one-to-one conversation with this user, when it is "the other side".
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub conversation_id: Option<String>,
     /// Scope in a group (group `members` maps).
     pub scope: Option<GroupScope>,

@@ -120,8 +120,10 @@ pub struct RecordingGenerated {
     pub session_id: Option<String>,
     /// Where to download it (may need pre-signing).
     #[serde(rename = "recording_url")]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub recording_url: Option<String>,
     /// `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub recording_date: Option<String>,
     /// Length in seconds (sent as a decimal string).
     #[serde(default, deserialize_with = "lenient::opt_f64")]
@@ -141,9 +143,11 @@ pub struct TranscriptionGenerated {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub tid: Option<String>,
     /// `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub transcript_date: Option<String>,
     /// Where to download it (may need pre-signing).
     #[serde(rename = "transcript_url")]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub transcript_url: Option<String>,
     /// Start, seconds.
     pub start_time: Option<Timestamp>,

@@ -15,10 +15,13 @@ pub struct CampaignSummary {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub campaign_id: Option<String>,
     /// App id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub app_id: Option<String>,
     /// Name.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// Final status.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub status: Option<String>,
     /// Template used.
     #[serde(default, deserialize_with = "lenient::opt_string")]
@@ -36,6 +39,7 @@ pub struct CampaignSummary {
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub failed_count: Option<u64>,
     /// Tag.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub tag: Option<String>,
     /// Scheduled for, seconds.
     pub scheduled_at: Option<Timestamp>,
@@ -73,20 +77,26 @@ pub struct AfterNotificationCreated {
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub template_version: Option<u64>,
     /// Category.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub category: Option<String>,
     /// Label.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub label: Option<String>,
     /// Tags.
     pub tags: Option<Vec<String>>,
     /// `realtime`, …
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub send_mode: Option<String>,
     /// `normal`, …
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub priority: Option<String>,
     /// Channels (`in_app`, `push`, …).
     pub channels: Option<Vec<String>>,
     /// `ui_template`, …
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub data_type: Option<String>,
     /// `dispatching`, …
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub status: Option<String>,
     /// Recipients targeted.
     #[serde(default, deserialize_with = "lenient::opt_u64")]
@@ -121,14 +131,18 @@ pub struct FeedItem {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub template_id: Option<String>,
     /// `in_app`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub channel_type: Option<String>,
     /// Status.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub status: Option<String>,
     /// Label.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub label: Option<String>,
     /// Tags.
     pub tags: Option<Vec<String>>,
     /// Fallback text.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub alternative_text: Option<String>,
     /// Template variables.
     pub variables: Option<serde_json::Value>,
@@ -181,12 +195,16 @@ pub struct PushNotificationStatus {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub template_id: Option<String>,
     /// `push`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub channel_type: Option<String>,
     /// Status.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub status: Option<String>,
     /// Tag.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub tag: Option<String>,
     /// Failure reason.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub error_message: Option<String>,
     /// Metadata.
     pub metadata: Option<serde_json::Value>,

@@ -25,6 +25,7 @@ pub struct LegacyReceipt {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub message_id: Option<String>,
     /// `delivered` or `read`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub receipt_type: Option<String>,
     /// Delivered, seconds.
     pub delivered_at: Option<Timestamp>,
@@ -71,6 +72,7 @@ pub struct PresenceUser {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub uid: Option<String>,
     /// `online` / `offline`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub status: Option<String>,
     /// Whether the status changed.
     #[serde(default, deserialize_with = "lenient::opt_bool")]
@@ -97,9 +99,12 @@ pub struct PresenceConnection {
     /// Connected, milliseconds.
     pub connected_at: Option<Timestamp<Millis>>,
     /// Device id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub cometchat_device_id: Option<String>,
     /// Session id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub session_id: Option<String>,
     /// `android`, `ios` or `web`.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub platform: Option<String>,
 }

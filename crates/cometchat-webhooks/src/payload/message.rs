@@ -88,6 +88,7 @@ shared_shape! {
 #[serde(rename_all = "camelCase")]
 pub struct ConversationPinChange {
     /// The conversation.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub conversation_id: Option<String>,
     /// The conversation object, as sent.
     pub conversation: Option<serde_json::Value>,
@@ -113,6 +114,7 @@ pub struct Reaction {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub message_id: Option<String>,
     /// The emoji.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub reaction: Option<String>,
     /// Who reacted.
     #[serde(default, deserialize_with = "lenient::opt_string")]

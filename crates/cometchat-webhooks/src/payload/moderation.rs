@@ -35,8 +35,10 @@ pub struct ModerationEngineFailed {
     /// The message concerned.
     pub resource: Option<ModeratedResource>,
     /// `text`, `image`, …
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub content_type: Option<String>,
     /// What CometChat did anyway (`approved`, …).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub outcome: Option<String>,
     /// When, seconds.
     pub completed_at: Option<Timestamp>,

@@ -13,10 +13,13 @@ pub struct NotificationRecipient {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub uid: Option<String>,
     /// Name.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// Email address (email provider).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub email: Option<String>,
     /// Phone number (SMS provider).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub phno: Option<String>,
 }
 
@@ -37,22 +40,28 @@ pub struct PushNotificationPayloadGenerated {
 #[serde(rename_all = "camelCase")]
 pub struct NotificationDetails {
     /// Title.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub title: Option<String>,
     /// Body.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub body: Option<String>,
     /// Sender's uid.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub sender: Option<String>,
     /// Sender's name.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub sender_name: Option<String>,
     /// Sender's avatar.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub sender_avatar: Option<String>,
     /// Receiver's uid or guid.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub receiver: Option<String>,
     /// Receiver's name.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub receiver_name: Option<String>,
     /// Receiver's avatar.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub receiver_avatar: Option<String>,
     /// User or group.
     pub receiver_type: Option<ReceiverType>,
@@ -60,9 +69,11 @@ pub struct NotificationDetails {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub tag: Option<String>,
     /// Conversation id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub conversation_id: Option<String>,
     /// `chat` or `call`.
     #[serde(rename = "type")]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub notification_type: Option<String>,
     /// Sent, milliseconds (sent as a string).
     pub sent_at: Option<Timestamp<Millis>>,
@@ -74,10 +85,13 @@ pub struct NotificationDetails {
     /// Custom data.
     pub custom: Option<serde_json::Value>,
     /// Call notifications: the call action.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub call_action: Option<String>,
     /// Call notifications: the session.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub session_id: Option<String>,
     /// Call notifications: audio or video.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub call_type: Option<String>,
 }
 
@@ -88,6 +102,7 @@ pub struct DigestMessage {
     /// Who sent it.
     pub sender: Option<DigestParty>,
     /// Its text as shown.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub message: Option<String>,
     /// The message object, when included.
     pub message_object: Option<serde_json::Value>,
@@ -103,8 +118,10 @@ pub struct DigestParty {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub guid: Option<String>,
     /// Name.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// Avatar or icon.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub avatar: Option<String>,
 }
 
@@ -123,6 +140,7 @@ pub struct EmailNotificationPayloadGenerated {
     /// The group (group digests).
     pub group_details: Option<DigestParty>,
     /// Subject line.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub subject: Option<String>,
 }
 
@@ -141,5 +159,6 @@ pub struct SmsNotificationPayloadGenerated {
     /// The group (group digests).
     pub group_details: Option<DigestParty>,
     /// The SMS text.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub sms_content: Option<String>,
 }

@@ -18,6 +18,7 @@ pub struct Receipt {
     pub receiver_type: Option<ReceiverType>,
     /// `"receipts"`.
     #[serde(rename = "type")]
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub receipt_type: Option<String>,
     /// Who sent the receipt (the message's recipient; `app_system` for aggregates).
     #[serde(default, deserialize_with = "lenient::opt_string")]

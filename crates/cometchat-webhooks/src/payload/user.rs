@@ -52,8 +52,10 @@ pub struct Connection {
     /// Client details.
     pub app_info: Option<AppInfo>,
     /// Platform.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub platform: Option<String>,
     /// User agent.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub user_agent: Option<String>,
     /// Connected, milliseconds.
     pub connected_at: Option<Timestamp<Millis>>,
@@ -64,13 +66,17 @@ pub struct Connection {
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     /// SDK version.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub version: Option<String>,
     /// API version.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub api_version: Option<String>,
     /// Origin.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub origin: Option<String>,
     /// Client time, milliseconds.
     pub uts: Option<Timestamp<Millis>>,
     /// Client IP address.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
     pub client_ip: Option<String>,
 }
