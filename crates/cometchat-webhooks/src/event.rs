@@ -21,7 +21,8 @@ use crate::trigger::{Payload, Trigger, TypedPayload};
 /// decodes, keeping `data` raw ([`Payload::Unknown`], [`Payload::Undecodable`]).
 ///
 /// `Event` serialises as the body it was decoded from, so storing an event
-/// and decoding it again gives an equal event.
+/// and decoding it again gives an equal event. (The body is written as raw
+/// JSON, which `serde_json` supports; other formats can store [`Event::raw`].)
 #[derive(Debug, Clone)]
 pub struct Event {
     envelope: Envelope,

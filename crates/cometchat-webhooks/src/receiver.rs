@@ -79,6 +79,21 @@ impl ReceiverConfig {
         BodyCollector { buffer: BytesMut::new(), limit: self.body_limit }
     }
 
+    /// Steps 1 to 3 from the headers alone: refuses a request whose
+    /// `Authorization` is not accepted (checked first) or whose
+    /// `Content-Length` is over the limit, so neither costs a body byte;
+    /// otherwise returns the collector for its body. Adapters call this
+    /// instead of the steps one by one, so all of them check in one order.
+    pub fn admit(
+        &self,
+        authorization: Option<&[u8]>,
+        content_length: Option<&[u8]>,
+    ) -> Result<BodyCollector, Rejection> {
+        self.authorize(authorization)?;
+        self.check_content_length(content_length)?;
+        Ok(self.body_collector())
+    }
+
     /// Step 4: decodes the collected body.
     pub fn decode(&self, body: Bytes) -> Result<Event, Rejection> {
         Event::from_bytes(body).map_err(Rejection::BadRequest)
@@ -144,6 +159,16 @@ mod tests {
         assert_eq!(receiver.check_content_length(Some(b"11")).unwrap_err().status(), 413);
         let huge = b"99999999999999999999999";
         assert_eq!(receiver.check_content_length(Some(huge)).unwrap_err().status(), 413);
+    }
+
+    #[test]
+    fn admit_checks_credentials_before_the_declared_length() {
+        let receiver = receiver(10);
+        let good = b"Basic dXNlcjpwYXNz"; // user:pass
+        assert_eq!(receiver.admit(None, Some(b"11")).unwrap_err().status(), 401);
+        assert_eq!(receiver.admit(Some(good), Some(b"11")).unwrap_err().status(), 413);
+        assert!(receiver.admit(Some(good), Some(b"10")).unwrap().is_empty());
+        assert!(receiver.admit(Some(good), None).is_ok());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! [`basic_auth_header`], and the conformance suite every adapter runs.
 
 mod builder;
+pub mod conformance;
 mod json_path;
 mod samples;
 

@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(clippy::unwrap_used)]
+#![deny(missing_docs)]
+
+mod extract;
+mod receive;
+mod rejection;
+
+pub use extract::CometChatEvent;
+pub use receive::receive;
+pub use rejection::CometChatRejection;
+
+// The core, so this one dependency is all an app needs: events, payload
+// types, `ReceiverConfig`, `BasicAuth`.
+pub use cometchat_webhooks::*;

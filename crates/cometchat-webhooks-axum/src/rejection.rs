@@ -1,0 +1,60 @@
+//! [`CometChatRejection`]: a refused request, answered per the contract.
+
+use std::fmt;
+
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cometchat_webhooks::{ERROR_CONTENT_TYPE, Rejection};
+
+/// Why [`CometChatEvent`](crate::CometChatEvent) refused a request. As a
+/// response: the rejection's status, `content-type: application/json`, its
+/// headers (`www-authenticate` with a 401) and its `{"error": "..."}` body.
+#[derive(Debug)]
+pub struct CometChatRejection(pub Rejection);
+
+impl CometChatRejection {
+    /// The core's rejection.
+    pub fn into_inner(self) -> Rejection {
+        self.0
+    }
+
+    /// The HTTP status it is answered with.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl From<Rejection> for CometChatRejection {
+    fn from(rejection: Rejection) -> Self {
+        Self(rejection)
+    }
+}
+
+impl fmt::Display for CometChatRejection {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(formatter)
+    }
+}
+
+impl std::error::Error for CometChatRejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+impl IntoResponse for CometChatRejection {
+    fn into_response(self) -> Response {
+        let mut response = (self.status(), self.0.body()).into_response();
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(ERROR_CONTENT_TYPE));
+        for (name, value) in self.0.headers() {
+            // The core's header values are plain ASCII; one that is not
+            // is left out rather than answered with a panic.
+            if let Ok(value) = HeaderValue::try_from(value) {
+                headers.insert(name, value);
+            }
+        }
+        response
+    }
+}
