@@ -1,0 +1,182 @@
+//! Every way a command can fail, each shown as one line that says what
+//! happened and what to do about it.
+
+use std::path::PathBuf;
+
+use cometchat_webhooks::media::MediaError;
+use cometchat_webhooks::testing::PathError;
+use cometchat_webhooks::{ConfigError, ParseError};
+
+/// A failed command. `Display` is the whole message: one line, no `Debug`
+/// output, never a credential.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CliError {
+    #[error("unknown trigger `{name}`{} (`cometchat-webhooks list` shows every trigger)", did_you_mean(.suggestions))]
+    UnknownTrigger { name: String, suggestions: Vec<&'static str> },
+
+    #[error(
+        "name a trigger to send its sample (`cometchat-webhooks list` shows them), or pass --file"
+    )]
+    MissingTrigger,
+
+    #[error("`--set {given}` is not PATH=JSON: write e.g. --set 'data.message.data.text=\"hi\"'")]
+    SetNotAssignment { given: String },
+
+    #[error(
+        "`--set {path}=...`: `{value}` is not JSON ({reason}); quote text as JSON: --set '{path}=\"{value}\"'"
+    )]
+    SetValueNotJson { path: String, value: String, reason: String },
+
+    #[error("`--set {path}`: {}{}", path_problem(.source, .body_name), dry_run_hint(.trigger))]
+    SetPath { path: String, body_name: String, trigger: Option<&'static str>, source: PathError },
+
+    #[error("{name} is not JSON ({reason}); send a JSON webhook body")]
+    NotJson { name: String, reason: String },
+
+    #[error("{name} is not a webhook: {source}")]
+    NotAWebhook { name: String, source: ParseError },
+
+    #[error("could not read {}: {source}", .path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+
+    #[error("could not read standard input: {source}")]
+    ReadStdin { source: std::io::Error },
+
+    #[error("could not create {}: {source}", .path.display())]
+    CreateDir { path: PathBuf, source: std::io::Error },
+
+    #[error("no *.json files in {}; save deliveries there with `cometchat-webhooks listen --save {}`", .dir.display(), .dir.display())]
+    NothingToReplay { dir: PathBuf },
+
+    #[error("{missing} is missing: {hint}")]
+    MissingCredentials { missing: &'static str, hint: &'static str },
+
+    #[error("webhook credentials: {source}")]
+    BadCredentials { source: ConfigError },
+
+    #[error("`{url}` is not a URL ({reason}); write it like http://127.0.0.1:8787/webhooks")]
+    InvalidUrl { url: String, reason: String },
+
+    #[error("connection to {url} refused: is the receiver running on that port?")]
+    ConnectionRefused { url: String },
+
+    #[error("could not reach {url}: {reason}; check the host name and that the receiver is up")]
+    Unreachable { url: String, reason: String },
+
+    #[error(
+        "no answer from {url} within {timeout}; is the receiver stuck? raise --timeout to wait longer"
+    )]
+    Timeout { url: String, timeout: String },
+
+    #[error("request to {url} failed: {reason}")]
+    Transport { url: String, reason: String },
+
+    #[error("the receiver answered {status}{}", status_hint(*.code))]
+    Refused { status: String, code: u16 },
+
+    #[error("could not listen on {address}: {source}; pick another --port")]
+    Bind { address: String, source: std::io::Error },
+
+    #[error("the receiver stopped: {source}")]
+    Serve { source: std::io::Error },
+
+    #[error("{failed} of {total} deliveries failed (listed above)")]
+    ReplayFailed { failed: usize, total: usize },
+
+    #[error("{failed} of {total} checks failed (marked above)")]
+    DemoFailed { failed: usize, total: usize },
+
+    #[error("{source}{}", media_hint(.source))]
+    Media { source: MediaError },
+
+    #[error("could not start the async runtime: {source}")]
+    Runtime { source: std::io::Error },
+
+    #[error("could not write the output: {source}")]
+    Output { source: std::io::Error },
+}
+
+fn did_you_mean(suggestions: &[&str]) -> String {
+    match suggestions {
+        [] => String::new(),
+        [only] => format!(": did you mean `{only}`?"),
+        several => {
+            let quoted: Vec<String> = several.iter().map(|name| format!("`{name}`")).collect();
+            format!(": did you mean one of {}?", quoted.join(", "))
+        }
+    }
+}
+
+fn path_problem(error: &PathError, body_name: &str) -> String {
+    match error {
+        PathError::Missing { missing, .. } => format!("there is no `{missing}` in {body_name}"),
+        PathError::Invalid { .. } => {
+            "write the path as dotted keys, e.g. data.message.data.text".to_owned()
+        }
+        other => other.to_string(),
+    }
+}
+
+fn dry_run_hint(trigger: &Option<&'static str>) -> String {
+    match trigger {
+        Some(trigger) => {
+            format!("; see its fields with `cometchat-webhooks send {trigger} --dry-run`")
+        }
+        None => String::new(),
+    }
+}
+
+fn status_hint(code: u16) -> &'static str {
+    match code {
+        401 | 403 => {
+            "; check --username/--password (or COMETCHAT_WEBHOOK_USERNAME/COMETCHAT_WEBHOOK_PASSWORD)"
+        }
+        404 | 405 => "; check the path in --url",
+        400 | 422 => "; the receiver did not accept the body (its answer is above)",
+        413 => "; the body is larger than the receiver accepts",
+        500..=599 => "; the receiver's handler failed (its answer is above)",
+        _ => "",
+    }
+}
+
+fn media_hint(error: &MediaError) -> &'static str {
+    match error {
+        MediaError::Refused { .. } => {
+            "; only CometChat file URLs (https://files-<region>.cometchat.io/...) are pre-signed, \
+             or a base passed with --allow-base-url"
+        }
+        MediaError::InvalidCredentials { .. } => {
+            "; check --app-id and --api-key (a REST API key from the CometChat dashboard)"
+        }
+        MediaError::Timeout { .. } => "; raise --timeout to wait longer",
+        MediaError::NotFound => "; check the URL",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_read_as_a_question() {
+        let one = CliError::UnknownTrigger {
+            name: "mesage_sent".into(),
+            suggestions: vec!["message_sent"],
+        };
+        assert_eq!(
+            one.to_string(),
+            "unknown trigger `mesage_sent`: did you mean `message_sent`? \
+             (`cometchat-webhooks list` shows every trigger)"
+        );
+        let none = CliError::UnknownTrigger { name: "zzz".into(), suggestions: vec![] };
+        assert!(!none.to_string().contains("did you mean"));
+    }
+
+    #[test]
+    fn every_message_is_one_line() {
+        let refused = CliError::Refused { status: "401 Unauthorized".into(), code: 401 };
+        assert!(!refused.to_string().contains('\n'));
+        assert!(refused.to_string().contains("--password"));
+    }
+}

@@ -1,0 +1,59 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+// A command-line tool's job is to print: results go to stdout, errors and
+// progress to stderr.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod body;
+mod cli;
+mod commands;
+mod credentials;
+mod delivery_lines;
+mod duration_arg;
+mod errors;
+mod http_client;
+mod output;
+mod receiver;
+mod saved_bodies;
+mod summary;
+mod triggers;
+mod utc;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::errors::CliError;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            output::print_error(&error);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), CliError> {
+    match command {
+        // These two never touch the network, so they start no runtime.
+        Command::List(args) => commands::list::run(&args),
+        Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Send(args) => block_on(commands::send::run(args)),
+        Command::Listen(args) => block_on(commands::listen::run(args)),
+        Command::Replay(args) => block_on(commands::replay::run(args)),
+        Command::Demo(args) => block_on(commands::demo::run(args)),
+        Command::Media(command) => block_on(commands::media::run(command)),
+    }
+}
+
+fn block_on(command: impl Future<Output = Result<(), CliError>>) -> Result<(), CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| CliError::Runtime { source })?;
+    runtime.block_on(command)
+}
