@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![warn(clippy::unwrap_used)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -16,6 +17,12 @@ mod trigger;
 
 #[cfg(feature = "testing")]
 pub mod testing;
+
+#[cfg(feature = "media")]
+pub mod media;
+
+#[cfg(feature = "router")]
+pub mod router;
 
 pub use auth::{BasicAuth, BasicAuthBuilder, Credentials, PASSWORD_VAR, USERNAME_VAR};
 pub use decode::raw_json::RawJson;

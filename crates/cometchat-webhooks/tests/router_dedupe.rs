@@ -1,0 +1,265 @@
+//! De-duplication: each event's handler succeeds once, however many copies
+//! arrive and in whatever order.
+
+#![cfg(all(feature = "router", feature = "testing"))]
+
+mod router_support;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cometchat_webhooks::router::{
+    BeforeMessageOutcome, Claim, DedupeFuture, Deduper, MemoryDeduper, Router,
+};
+use cometchat_webhooks::testing::EventBuilder;
+use cometchat_webhooks::{BeforeMessage, IdempotencyKey, MessageSent, Trigger};
+use router_support::{Counter, Gate, message_sent};
+
+/// A router whose `message_sent` handler counts its runs.
+fn counting_router(deduper: impl Deduper) -> (Router, Counter) {
+    let runs = Counter::default();
+    let counter = runs.clone();
+    let router = Router::builder()
+        .on(move |_sent: MessageSent| {
+            counter.bump();
+            async { Ok::<_, Infallible>(()) }
+        })
+        .deduplicate(deduper)
+        .build();
+    (router, runs)
+}
+
+/// A router whose `message_sent` handler waits at `gate` on its first run.
+fn gated_router(deduper: MemoryDeduper, gate: &Gate, first_fails: bool) -> (Router, Counter) {
+    let runs = Counter::default();
+    let (counter, gate) = (runs.clone(), gate.clone());
+    let router = Router::builder()
+        .on(move |_sent: MessageSent| {
+            let (counter, gate) = (counter.clone(), gate.clone());
+            async move {
+                if counter.bump() == 1 {
+                    gate.pass().await;
+                    if first_fails {
+                        return Err("the first attempt fails");
+                    }
+                }
+                Ok(())
+            }
+        })
+        .deduplicate(deduper)
+        .build();
+    (router, runs)
+}
+
+fn spawn_delivery(router: &Router, id: &str) -> tokio::task::JoinHandle<u16> {
+    let (router, event) = (router.clone(), message_sent(id));
+    tokio::spawn(async move { router.handle(event).await.status })
+}
+
+#[tokio::test]
+async fn sequential_copies_run_once_and_other_events_still_run() {
+    let deduper = Arc::new(MemoryDeduper::new());
+    let (router, runs) = counting_router(Arc::clone(&deduper));
+
+    for _ in 0..3 {
+        assert_eq!(router.handle(message_sent("1")).await.status, 200);
+    }
+    assert_eq!(runs.get(), 1);
+    assert_eq!(router.handle(message_sent("2")).await.status, 200);
+    assert_eq!(runs.get(), 2);
+    assert_eq!(deduper.len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_concurrent_copy_waits_for_the_first_and_does_not_run_again() {
+    let gate = Gate::default();
+    let (router, runs) = gated_router(MemoryDeduper::new(), &gate, false);
+
+    let first = spawn_delivery(&router, "7");
+    gate.started(1).await;
+    let mut second = spawn_delivery(&router, "7");
+    // Still waiting while the first runs: it may not claim success early.
+    let early = tokio::time::timeout(Duration::from_millis(100), &mut second).await;
+    assert!(early.is_err(), "the second copy answered before the first finished");
+
+    gate.open(1);
+    assert_eq!(first.await.unwrap(), 200);
+    assert_eq!(second.await.unwrap(), 200);
+    assert_eq!(runs.get(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_copy_that_outwaits_a_running_first_is_asked_to_retry() {
+    let gate = Gate::default();
+    let deduper = MemoryDeduper::new().with_in_flight_wait(Duration::from_millis(200));
+    let (router, runs) = gated_router(deduper, &gate, false);
+
+    let first = spawn_delivery(&router, "8");
+    gate.started(1).await;
+    let busy = router.handle(message_sent("8")).await;
+    assert_eq!(busy.status, 503);
+    assert_eq!(busy.header("retry-after"), Some("10"));
+
+    gate.open(1);
+    assert_eq!(first.await.unwrap(), 200);
+    assert_eq!(router.handle(message_sent("8")).await.status, 200);
+    assert_eq!(runs.get(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_waiting_copy_runs_the_handler_itself_when_the_first_fails() {
+    let gate = Gate::default();
+    let (router, runs) = gated_router(MemoryDeduper::new(), &gate, true);
+
+    let first = spawn_delivery(&router, "9");
+    gate.started(1).await;
+    let second = spawn_delivery(&router, "9");
+    tokio::task::yield_now().await;
+    gate.open(1);
+
+    assert_eq!(first.await.unwrap(), 500);
+    assert_eq!(second.await.unwrap(), 200);
+    assert_eq!(runs.get(), 2);
+}
+
+#[tokio::test]
+async fn a_failed_handler_runs_again_on_redelivery_until_it_succeeds() {
+    let attempts = Counter::default();
+    let counter = attempts.clone();
+    let router = Router::builder()
+        .on(move |_sent: MessageSent| {
+            let attempt = counter.bump();
+            async move { if attempt == 1 { Err("temporary outage") } else { Ok(()) } }
+        })
+        .deduplicate(MemoryDeduper::new())
+        .build();
+
+    assert_eq!(router.handle(message_sent("3")).await.status, 500);
+    assert_eq!(router.handle(message_sent("3")).await.status, 200);
+    assert_eq!(router.handle(message_sent("3")).await.status, 200);
+    assert_eq!(attempts.get(), 2);
+}
+
+#[tokio::test]
+async fn a_panicking_handler_releases_its_claim() {
+    let attempts = Counter::default();
+    let counter = attempts.clone();
+    let router = Router::builder()
+        .on(move |_sent: MessageSent| {
+            let attempt = counter.bump();
+            async move {
+                assert_ne!(attempt, 1, "the first attempt panics");
+                Ok::<_, Infallible>(())
+            }
+        })
+        .deduplicate(MemoryDeduper::new())
+        .build();
+
+    assert_eq!(router.handle(message_sent("4")).await.status, 500);
+    assert_eq!(router.handle(message_sent("4")).await.status, 200);
+    assert_eq!(router.handle(message_sent("4")).await.status, 200);
+    assert_eq!(attempts.get(), 2);
+}
+
+#[tokio::test]
+async fn before_message_is_never_deduplicated_because_its_answer_is_the_body() {
+    let runs = Counter::default();
+    let counter = runs.clone();
+    let router = Router::builder()
+        .on_before_message(move |_message: BeforeMessage| {
+            counter.bump();
+            async { Ok::<_, Infallible>(BeforeMessageOutcome::DoNotPropagate) }
+        })
+        .deduplicate(MemoryDeduper::new())
+        .build();
+    let copy = || EventBuilder::new(Trigger::BeforeMessage).build();
+
+    for _ in 0..2 {
+        let response = router.handle(copy()).await;
+        assert_eq!(&response.body[..], br#"{"action":"do_not_propagate"}"#);
+    }
+    assert_eq!(runs.get(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn completed_keys_outlive_cometchat_retries_and_expire_after_the_ttl() {
+    let (router, runs) = counting_router(MemoryDeduper::new());
+    assert_eq!(MemoryDeduper::DEFAULT_TTL, Duration::from_secs(300));
+
+    router.handle(message_sent("5")).await;
+    // CometChat's retries come 10 s and 30 s after the first attempt.
+    tokio::time::advance(Duration::from_secs(10)).await;
+    router.handle(message_sent("5")).await;
+    tokio::time::advance(Duration::from_secs(20)).await;
+    router.handle(message_sent("5")).await;
+    assert_eq!(runs.get(), 1);
+
+    tokio::time::advance(Duration::from_secs(270)).await;
+    router.handle(message_sent("5")).await;
+    assert_eq!(runs.get(), 2, "the key expired five minutes after completion");
+}
+
+#[tokio::test]
+async fn the_oldest_completed_keys_are_forgotten_beyond_the_bound() {
+    let deduper = Arc::new(MemoryDeduper::new().with_max_entries(2));
+    let (router, runs) = counting_router(Arc::clone(&deduper));
+
+    for id in ["a", "b", "c"] {
+        router.handle(message_sent(id)).await;
+    }
+    assert_eq!(deduper.len(), 2);
+    router.handle(message_sent("c")).await;
+    assert_eq!(runs.get(), 3, "the newest key is remembered");
+    router.handle(message_sent("a")).await;
+    assert_eq!(runs.get(), 4, "the oldest key was forgotten");
+    assert_eq!(deduper.len(), 2);
+}
+
+#[tokio::test]
+async fn memory_deduper_claims_release_and_complete() {
+    let deduper = MemoryDeduper::new().with_in_flight_wait(Duration::ZERO);
+    let key = message_sent("k").idempotency_key();
+
+    assert_eq!(deduper.claim(&key).await, Claim::Acquired);
+    assert_eq!(deduper.claim(&key).await, Claim::InFlight);
+    deduper.release(&key).await;
+    assert_eq!(deduper.claim(&key).await, Claim::Acquired);
+    deduper.complete(&key).await;
+    assert_eq!(deduper.claim(&key).await, Claim::Done);
+    assert_eq!(deduper.len(), 1);
+}
+
+/// Answers every claim with one fixed value, or panics.
+struct Scripted(Option<Claim>);
+
+impl Deduper for Scripted {
+    fn claim<'a>(&'a self, _key: &'a IdempotencyKey) -> DedupeFuture<'a, Claim> {
+        let claim = self.0.expect("this deduper is broken");
+        Box::pin(async move { claim })
+    }
+
+    fn complete<'a>(&'a self, _key: &'a IdempotencyKey) -> DedupeFuture<'a, ()> {
+        Box::pin(async {})
+    }
+
+    fn release<'a>(&'a self, _key: &'a IdempotencyKey) -> DedupeFuture<'a, ()> {
+        Box::pin(async {})
+    }
+}
+
+#[tokio::test]
+async fn the_router_obeys_any_deduper_and_survives_a_broken_one() {
+    let (done, done_runs) = counting_router(Scripted(Some(Claim::Done)));
+    assert_eq!(done.handle(message_sent("1")).await.status, 200);
+    assert_eq!(done_runs.get(), 0);
+
+    let (busy, busy_runs) = counting_router(Scripted(Some(Claim::InFlight)));
+    assert_eq!(busy.handle(message_sent("1")).await.status, 503);
+    assert_eq!(busy_runs.get(), 0);
+
+    let (broken, broken_runs) = counting_router(Scripted(None));
+    assert_eq!(broken.handle(message_sent("1")).await.status, 500);
+    assert_eq!(broken.handle(message_sent("2")).await.status, 500);
+    assert_eq!(broken_runs.get(), 0);
+}
