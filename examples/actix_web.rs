@@ -5,13 +5,16 @@
 //!     PORT=3000 cargo run --example actix_web
 //! ```
 //!
-//! Prints one line per webhook, starting with its trigger.
+//! Prints one line per webhook, starting with its trigger (the line is
+//! built in `shared/mod.rs`, the same for all three frameworks).
 
 // Printing each event is what this example shows.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod shared;
+
 use actix_web::{App, HttpResponse, HttpServer, web};
-use cometchat_webhooks_actix_web::{CometChatEvent, Event, Payload, ReceiverConfig};
+use cometchat_webhooks_actix_web::{CometChatEvent, ReceiverConfig};
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -29,21 +32,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn on_webhook(event: CometChatEvent) -> HttpResponse {
-    println!("{}", describe(&event));
+    println!("{}", shared::describe(&event));
     HttpResponse::Ok().finish()
-}
-
-/// `<trigger> from=<uid>` and a detail for a few typed events.
-fn describe(event: &Event) -> String {
-    let detail = match event.payload() {
-        Payload::MessageSent(sent) => format!(" text={:?}", sent.message.text().unwrap_or("")),
-        Payload::MessageReactionAdded(added) => {
-            format!(" reaction={}", added.reaction.reaction.as_deref().unwrap_or("?"))
-        }
-        Payload::GroupMemberJoined(joined) => format!(" group={}", joined.group.guid),
-        Payload::Unknown(_) => " (unknown trigger, data kept raw)".to_owned(),
-        Payload::Undecodable(undecodable) => format!(" (untyped: {})", undecodable.error),
-        _ => String::new(),
-    };
-    format!("{} from={}{detail}", event.trigger(), event.sender_uid().unwrap_or("-"))
 }

@@ -5,14 +5,17 @@
 //!     PORT=3000 cargo run --example axum
 //! ```
 //!
-//! Prints one line per webhook, starting with its trigger.
+//! Prints one line per webhook, starting with its trigger (the line is
+//! built in `shared/mod.rs`, the same for all three frameworks).
 
 // Printing each event is what this example shows.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod shared;
+
 use axum::Router;
 use axum::routing::post;
-use cometchat_webhooks_axum::{CometChatEvent, Event, Payload, ReceiverConfig};
+use cometchat_webhooks_axum::{CometChatEvent, ReceiverConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -29,20 +32,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn on_webhook(event: CometChatEvent) {
-    println!("{}", describe(&event));
-}
-
-/// `<trigger> from=<uid>` and a detail for a few typed events.
-fn describe(event: &Event) -> String {
-    let detail = match event.payload() {
-        Payload::MessageSent(sent) => format!(" text={:?}", sent.message.text().unwrap_or("")),
-        Payload::MessageReactionAdded(added) => {
-            format!(" reaction={}", added.reaction.reaction.as_deref().unwrap_or("?"))
-        }
-        Payload::GroupMemberJoined(joined) => format!(" group={}", joined.group.guid),
-        Payload::Unknown(_) => " (unknown trigger, data kept raw)".to_owned(),
-        Payload::Undecodable(undecodable) => format!(" (untyped: {})", undecodable.error),
-        _ => String::new(),
-    };
-    format!("{} from={}{detail}", event.trigger(), event.sender_uid().unwrap_or("-"))
+    println!("{}", shared::describe(&event));
 }

@@ -5,14 +5,15 @@
 //!     PORT=3000 cargo run --example warp
 //! ```
 //!
-//! Prints one line per webhook, starting with its trigger.
+//! Prints one line per webhook, starting with its trigger (the line is
+//! built in `shared/mod.rs`, the same for all three frameworks).
 
 // Printing each event is what this example shows.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use cometchat_webhooks_warp::{
-    CometChatEvent, Event, Payload, ReceiverConfig, cometchat_event, recover,
-};
+mod shared;
+
+use cometchat_webhooks_warp::{CometChatEvent, ReceiverConfig, cometchat_event, recover};
 use warp::Filter;
 use warp::http::StatusCode;
 
@@ -33,21 +34,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn on_webhook(event: CometChatEvent) -> StatusCode {
-    println!("{}", describe(&event));
+    println!("{}", shared::describe(&event));
     StatusCode::OK
-}
-
-/// `<trigger> from=<uid>` and a detail for a few typed events.
-fn describe(event: &Event) -> String {
-    let detail = match event.payload() {
-        Payload::MessageSent(sent) => format!(" text={:?}", sent.message.text().unwrap_or("")),
-        Payload::MessageReactionAdded(added) => {
-            format!(" reaction={}", added.reaction.reaction.as_deref().unwrap_or("?"))
-        }
-        Payload::GroupMemberJoined(joined) => format!(" group={}", joined.group.guid),
-        Payload::Unknown(_) => " (unknown trigger, data kept raw)".to_owned(),
-        Payload::Undecodable(undecodable) => format!(" (untyped: {})", undecodable.error),
-        _ => String::new(),
-    };
-    format!("{} from={}{detail}", event.trigger(), event.sender_uid().unwrap_or("-"))
 }

@@ -6,14 +6,12 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{FromRef, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use cometchat_webhooks::router::{Router as WebhookRouter, RouterResponse};
+use cometchat_webhooks::router::Router as WebhookRouter;
 use cometchat_webhooks::{BasicAuth, Event, ReceiverConfig};
-use cometchat_webhooks_axum::{CometChatEvent, CometChatRejection};
+use cometchat_webhooks_axum::{CometChatEvent, CometChatRejection, CometChatResponse};
 use tokio::net::TcpListener;
 
 use crate::errors::CliError;
@@ -137,7 +135,9 @@ async fn receive(
     event: Result<CometChatEvent, CometChatRejection>,
 ) -> Response {
     match event {
-        Ok(event) => into_response(state.router.handle(event.into_inner()).await),
+        Ok(event) => {
+            CometChatResponse(state.router.handle(event.into_inner()).await).into_response()
+        }
         Err(rejection) => {
             let status = rejection.0.status();
             (state.reporter)(Report::Rejected {
@@ -147,19 +147,4 @@ async fn receive(
             rejection.into_response()
         }
     }
-}
-
-fn into_response(answer: RouterResponse) -> Response {
-    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, Body::from(answer.body)).into_response();
-    for (name, value) in answer.headers {
-        // The core's names and values are plain ASCII; one that is not is
-        // left out rather than answered with a panic.
-        if let (Ok(name), Ok(value)) =
-            (HeaderName::from_bytes(name.as_bytes()), HeaderValue::try_from(value))
-        {
-            response.headers_mut().insert(name, value);
-        }
-    }
-    response
 }

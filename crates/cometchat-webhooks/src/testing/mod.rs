@@ -5,6 +5,10 @@
 mod builder;
 pub mod conformance;
 mod json_path;
+pub mod router_conformance;
+// A typed handler for every trigger, for tests of a mounted router.
+#[cfg(feature = "router")]
+pub mod routing;
 mod samples;
 
 pub use builder::{EventBuilder, basic_auth_header};

@@ -1,0 +1,142 @@
+//! The throughput comparison: the receiver against a bare handler and one
+//! that reads the body, on the same server, taking turns, and the report.
+
+use bytes::Bytes;
+use cometchat_webhooks::Trigger;
+use cometchat_webhooks::testing::conformance::{self, PASSWORD, USERNAME};
+use cometchat_webhooks::testing::{basic_auth_header, sample_body};
+
+use crate::server_process::ServerProcess;
+use crate::settings::Settings;
+use crate::throughput::{self, Load, Tally};
+use crate::{breakdown, server};
+
+/// The figure the receiver must reach, as a share of the bare handler's.
+const TARGET_RATIO: f64 = 0.85;
+
+pub(crate) async fn run(server: &ServerProcess, settings: &Settings) -> std::io::Result<()> {
+    let sample = sample_body(Trigger::MessageSent);
+    let body = if settings.minified_body {
+        Bytes::from(cometchat_webhooks_suite::minify_json(sample))
+    } else {
+        Bytes::from_static(sample)
+    };
+    let receiver = Load {
+        address: server.address(),
+        pid: server.pid(),
+        path: server::RECEIVER_PATH,
+        authorization: basic_auth_header(USERNAME, PASSWORD),
+        body: body.clone(),
+        connections: settings.connections,
+        duration: settings.round,
+    };
+    // The same request to every route; only what the server does differs.
+    let routes = [
+        (
+            "bare axum handler (200, body not read)",
+            Load { path: server::BARE_PATH, ..receiver.clone() },
+        ),
+        (
+            "axum handler reading the body (Bytes)",
+            Load { path: server::READ_BODY_PATH, ..receiver.clone() },
+        ),
+        ("axum receiver (CometChatEvent)", receiver),
+    ];
+    println!(
+        "\nThroughput: {} keep-alive connections, each POST the message_sent sample ({}, {} bytes) \
+         with valid Basic auth; {} round(s) of {:.1} s per route, taking turns, after {:.1} s \
+         of warm-up each",
+        settings.connections,
+        if settings.minified_body { "minified" } else { "indented as bundled" },
+        body.len(),
+        settings.rounds,
+        settings.round.as_secs_f64(),
+        settings.warm_up.as_secs_f64(),
+    );
+    for (_, load) in &routes {
+        throughput::measure(&Load { duration: settings.warm_up, ..load.clone() }).await;
+    }
+    let mut totals = [Tally::default(); 3];
+    let mut round_ratios = Vec::new();
+    println!("  req/s per round: bare, reading the body, receiver; receiver / bare");
+    for round in 1..=settings.rounds {
+        let mut rates = [0.0; 3];
+        for (((_, load), total), rate) in routes.iter().zip(&mut totals).zip(&mut rates) {
+            let tally = throughput::measure(load).await;
+            *rate = tally.per_second();
+            total.add(&tally);
+        }
+        let ratio = rates[2] / rates[0];
+        round_ratios.push(ratio);
+        println!(
+            "  round {round:>2}: {:>8.0} {:>8.0} {:>8.0}   {ratio:.3}",
+            rates[0], rates[1], rates[2]
+        );
+    }
+    for ((name, _), total) in routes.iter().zip(&totals) {
+        print_tally(name, total);
+    }
+    let [bare, read_body, receiver] = totals;
+    // Other work on the machine moves whole rounds; the median of the
+    // rounds' ratios is what such noise disturbs least.
+    let ratio = median(&mut round_ratios);
+    let verdict = match (settings.full, ratio >= TARGET_RATIO) {
+        (false, _) => "no verdict on a smoke run",
+        (true, true) => "met",
+        (true, false) => "MISSED",
+    };
+    println!(
+        "  receiver / bare: {ratio:.3} median of the rounds, {:.3} over all requests \
+         (target ≥ {TARGET_RATIO}: {verdict})",
+        receiver.per_second() / bare.per_second()
+    );
+    println!(
+        "  receiver / handler reading the body: {:.3}; the receiver's own server CPU: {:.1} µs/request",
+        receiver.per_second() / read_body.per_second(),
+        (receiver.server_cpu_per_request().as_secs_f64()
+            - read_body.server_cpu_per_request().as_secs_f64())
+            * 1e6
+    );
+    let steps = breakdown::measure(
+        &conformance::receiver_config(),
+        &basic_auth_header(USERNAME, PASSWORD),
+        &body,
+        settings.round / 4,
+    );
+    println!(
+        "  the receiver's steps, one thread, this process: authorize {:.2} µs, \
+         collect the body {:.2} µs, decode the typed event {:.2} µs",
+        steps.authorize.as_secs_f64() * 1e6,
+        steps.collect.as_secs_f64() * 1e6,
+        steps.decode.as_secs_f64() * 1e6,
+    );
+    if totals.iter().any(|tally| tally.answered_otherwise + tally.failed > 0) {
+        return Err(std::io::Error::other(
+            "requests went unanswered or were refused; figures void",
+        ));
+    }
+    Ok(())
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        length if length % 2 == 1 => values[length / 2],
+        length => (values[length / 2 - 1] + values[length / 2]) / 2.0,
+    }
+}
+
+fn print_tally(name: &str, tally: &Tally) {
+    println!(
+        "  {name:<40} {:>8.0} req/s, server CPU {:>5.1} µs/request  \
+         ({} requests in {:.1} s, {} connections opened, {} refused, {} failed)",
+        tally.per_second(),
+        tally.server_cpu_per_request().as_secs_f64() * 1e6,
+        tally.answered_ok,
+        tally.elapsed.as_secs_f64(),
+        tally.connections,
+        tally.answered_otherwise,
+        tally.failed,
+    );
+}

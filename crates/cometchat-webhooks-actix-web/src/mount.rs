@@ -1,0 +1,49 @@
+//! [`mount`]: a typed router served at a path of an actix-web app, in one
+//! line.
+
+use actix_web::{HttpRequest, Resource, web};
+use cometchat_webhooks::ReceiverConfig;
+use cometchat_webhooks::router::{Router as WebhookRouter, RouterResponse};
+
+use crate::receive::receive;
+use crate::response::CometChatResponse;
+
+/// A resource that serves `POST path` with `router`, for
+/// [`App::service`](actix_web::App::service) or a `scope`.
+///
+/// Each request goes through [`receive`] with `config` (credentials, body
+/// limit, decoding: refused exactly as [`CometChatEvent`](crate::CometChatEvent)
+/// refuses; no app data needed), then [`WebhookRouter::handle`], whose
+/// answer is sent as [`CometChatResponse`]. It is a resource with a
+/// `post()` route, so actix-web answers other methods on `path` with 405.
+///
+/// ```
+/// use std::convert::Infallible;
+///
+/// use actix_web::App;
+/// use cometchat_webhooks_actix_web::router::Router as WebhookRouter;
+/// use cometchat_webhooks_actix_web::{BasicAuth, MessageSent, ReceiverConfig};
+///
+/// let router = WebhookRouter::builder()
+///     .on(|_sent: MessageSent| async { Ok::<_, Infallible>(()) })
+///     .build();
+/// let config = ReceiverConfig::new(BasicAuth::new("cometchat", "secret")?);
+/// // In `HttpServer::new(move || …)`, with clones of both: they are cheap.
+/// let app = App::new()
+///     .service(cometchat_webhooks_actix_web::mount("/webhooks/cometchat", router, config));
+/// # let _ = app;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn mount(path: &str, router: WebhookRouter, config: ReceiverConfig) -> Resource {
+    let answer = move |request: HttpRequest, payload: web::Payload| {
+        let (router, config) = (router.clone(), config.clone());
+        async move {
+            let response = match receive(&config, request.headers(), payload.into_inner()).await {
+                Ok(event) => router.handle(event).await,
+                Err(rejection) => RouterResponse::from(rejection),
+            };
+            CometChatResponse(response)
+        }
+    };
+    web::resource(path).route(web::post().to(answer))
+}

@@ -1,0 +1,56 @@
+//! [`mount`]: a typed router served at a path of an axum app, in one line.
+
+use axum::extract::Request;
+use axum::routing::post;
+use cometchat_webhooks::ReceiverConfig;
+use cometchat_webhooks::router::{Router as WebhookRouter, RouterResponse};
+
+use crate::receive::receive;
+use crate::response::CometChatResponse;
+
+/// An axum router that serves `POST path` with `router`, ready to
+/// [`merge`](axum::Router::merge) into an app of any state type.
+///
+/// Each request goes through [`receive`] with `config` (credentials, body
+/// limit, decoding: refused exactly as [`CometChatEvent`](crate::CometChatEvent)
+/// refuses), then [`WebhookRouter::handle`], whose answer is sent as
+/// [`CometChatResponse`]. Other methods on `path` are answered 405 by axum.
+///
+/// ```
+/// use std::convert::Infallible;
+///
+/// use axum::extract::State;
+/// use axum::routing::get;
+/// use cometchat_webhooks_axum::router::Router as WebhookRouter;
+/// use cometchat_webhooks_axum::{BasicAuth, MessageSent, ReceiverConfig};
+///
+/// #[derive(Clone)]
+/// struct AppState {
+///     name: &'static str,
+/// }
+///
+/// let router = WebhookRouter::builder()
+///     .on(|_sent: MessageSent| async { Ok::<_, Infallible>(()) })
+///     .build();
+/// let config = ReceiverConfig::new(BasicAuth::new("cometchat", "secret")?);
+/// let app: axum::Router = axum::Router::new()
+///     .route("/", get(|State(state): State<AppState>| async move { state.name }))
+///     .merge(cometchat_webhooks_axum::mount("/webhooks/cometchat", router, config))
+///     .with_state(AppState { name: "app" });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn mount<S>(path: &str, router: WebhookRouter, config: ReceiverConfig) -> axum::Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    // axum clones the handler for each request, so the clones move in.
+    let answer = move |request: Request| async move {
+        let (parts, body) = request.into_parts();
+        let response = match receive(&config, &parts.headers, body).await {
+            Ok(event) => router.handle(event).await,
+            Err(rejection) => RouterResponse::from(rejection),
+        };
+        CometChatResponse(response)
+    };
+    axum::Router::new().route(path, post(answer))
+}
