@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints each criterion benchmark's mean time and its ratio to a baseline in
+"""Prints each criterion benchmark's median time and its ratio to a baseline in
 the same group, from target/criterion after a `cargo bench` run.
 
 Usage: scripts/criterion-ratios.py GROUP BASELINE [TARGET_DIR]
@@ -9,9 +9,9 @@ import pathlib
 import sys
 
 
-def mean_ns(bench_dir: pathlib.Path) -> float:
+def median_ns(bench_dir: pathlib.Path) -> float:
     estimates = json.loads((bench_dir / "new" / "estimates.json").read_text())
-    return estimates["mean"]["point_estimate"]
+    return estimates["median"]["point_estimate"]
 
 
 def main() -> int:
@@ -24,10 +24,10 @@ def main() -> int:
         print(f"no results for {group}/{baseline} under {root.parent}: run cargo bench first",
               file=sys.stderr)
         return 1
-    base = mean_ns(root / baseline)
+    base = median_ns(root / baseline)
     for bench in sorted(p for p in root.iterdir() if (p / "new" / "estimates.json").exists()):
-        mean = mean_ns(bench)
-        print(f"{group}/{bench.name}: {mean:,.0f} ns, {base / mean:.2f}x the speed of {baseline}")
+        median = median_ns(bench)
+        print(f"{group}/{bench.name}: median {median:,.0f} ns, {base / median:.2f}x the speed of {baseline}")
     return 0
 
 

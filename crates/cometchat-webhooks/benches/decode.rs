@@ -1,10 +1,12 @@
 //! Decoding every bundled sample into `Event`, against parsing the same bytes
-//! into `serde_json::Value` (what a hand-written receiver does), in one run.
+//! into `serde_json::Value` (what a hand-written receiver does), in one run:
+//! from a slice (which copies the body, since an `Event` owns it) and from
+//! `Bytes` (what the adapters do: the body they read is handed over).
 
 use std::hint::black_box;
 
-use cometchat_webhooks::Event;
 use cometchat_webhooks::testing::samples;
+use cometchat_webhooks::{Bytes, Event};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn decode_every_sample(criterion: &mut Criterion) {
@@ -23,6 +25,14 @@ fn decode_every_sample(criterion: &mut Criterion) {
         bench.iter(|| {
             for body in &bodies {
                 black_box(Event::from_slice(black_box(body)).ok());
+            }
+        })
+    });
+    let shared: Vec<Bytes> = bodies.iter().map(|body| Bytes::from_static(body)).collect();
+    group.bench_function("typed_event_from_bytes", |bench| {
+        bench.iter(|| {
+            for body in &shared {
+                black_box(Event::from_bytes(black_box(body.clone())).ok());
             }
         })
     });
