@@ -2,7 +2,7 @@
 //! so that name order is arrival order, and `replay` reads them back.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use cometchat_webhooks::Event;
 
@@ -14,12 +14,23 @@ use crate::utc::unix_millis;
 /// name order is arrival order.
 pub(crate) struct BodySaver {
     dir: PathBuf,
-    sequence: AtomicU64,
+    /// The last name's time and sequence number. Taken together under one
+    /// lock, with the time never going back, so concurrent deliveries cannot
+    /// get names that sort out of their arrival order.
+    last: Mutex<(i64, u64)>,
 }
 
 impl BodySaver {
     pub(crate) fn new(dir: PathBuf) -> Self {
-        Self { dir, sequence: AtomicU64::new(0) }
+        Self { dir, last: Mutex::new((0, 0)) }
+    }
+
+    /// The next name's time and sequence number.
+    fn next_stamp(&self) -> (i64, u64) {
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = unix_millis(std::time::SystemTime::now());
+        *last = (now.max(last.0), last.1 + 1);
+        *last
     }
 
     pub(crate) async fn save(
@@ -27,8 +38,7 @@ impl BodySaver {
         event: &Event,
         summary: &EventSummary,
     ) -> Result<PathBuf, (PathBuf, std::io::Error)> {
-        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
-        let millis = unix_millis(std::time::SystemTime::now());
+        let (millis, sequence) = self.next_stamp();
         let trigger =
             summary.known_trigger.map_or_else(|| file_safe(&summary.trigger), str::to_owned);
         let path = self.dir.join(format!("{millis:013}-{sequence:04}-{trigger}.json"));

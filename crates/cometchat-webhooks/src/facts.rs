@@ -398,23 +398,25 @@ macro_rules! call_signal_facts {
 
 call_signal_facts!(CallInitiated, CallBusy, CallCancelled, CallRejected, CallUnanswered);
 
-macro_rules! session_start_facts {
-    ($($payload:ty),+) => {$(
+/// Media-session starts and ends: the session and the one time they carry.
+macro_rules! session_time_facts {
+    ($time:ident, $name:literal: $($payload:ty),+) => {$(
         impl Facts for $payload {
             fn occurred_at(&self) -> Option<Timestamp<Millis>> {
-                millis(self.created_at)
+                millis(self.$time)
             }
 
             fn key(&self, parts: &mut KeyParts) -> Option<()> {
                 parts.part("sessionId", self.session_id.as_deref()?);
-                parts.part("created_at", self.created_at?);
+                parts.part($name, self.$time?);
                 Some(())
             }
         }
     )+};
 }
 
-session_start_facts!(CallStarted, MeetingStarted);
+session_time_facts!(created_at, "created_at": CallStarted, MeetingStarted);
+session_time_facts!(destroyed_at, "destroyed_at": CallEnded, MeetingEnded);
 
 macro_rules! participant_facts {
     ($time:ident, $name:literal: $($payload:ty),+) => {$(
@@ -439,24 +441,6 @@ macro_rules! participant_facts {
 
 participant_facts!(joined_at, "joined_at": CallParticipantJoined, MeetingParticipantJoined);
 participant_facts!(left_at, "left_at": CallParticipantLeft, MeetingParticipantLeft);
-
-macro_rules! session_end_facts {
-    ($($payload:ty),+) => {$(
-        impl Facts for $payload {
-            fn occurred_at(&self) -> Option<Timestamp<Millis>> {
-                millis(self.destroyed_at)
-            }
-
-            fn key(&self, parts: &mut KeyParts) -> Option<()> {
-                parts.part("sessionId", self.session_id.as_deref()?);
-                parts.part("destroyed_at", self.destroyed_at?);
-                Some(())
-            }
-        }
-    )+};
-}
-
-session_end_facts!(CallEnded, MeetingEnded);
 
 impl Facts for RecordingGenerated {
     fn occurred_at(&self) -> Option<Timestamp<Millis>> {

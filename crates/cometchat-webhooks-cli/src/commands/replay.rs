@@ -65,10 +65,13 @@ async fn send_all(
     let permits = Arc::new(Semaphore::new(concurrency));
     let mut tasks = JoinSet::new();
     for (index, path) in files.iter().cloned().enumerate() {
-        let (sender, permits, progress) = (sender.clone(), Arc::clone(&permits), progress.clone());
+        // Taking the permit here, before spawning, starts the requests in
+        // file order (one at a time with one permit); tasks racing for it
+        // would start in whatever order they were scheduled.
+        let permit = Arc::clone(&permits).acquire_owned().await;
+        let (sender, progress) = (sender.clone(), progress.clone());
         tasks.spawn(async move {
-            // The semaphore is never closed, so a permit always comes.
-            let _permit = permits.acquire_owned().await;
+            let _permit = permit;
             let outcome = send_one(&sender, &path).await;
             progress.inc(1);
             (index, outcome)
