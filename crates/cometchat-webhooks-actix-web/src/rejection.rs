@@ -3,9 +3,11 @@
 use std::fmt;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpResponse, ResponseError};
-use cometchat_webhooks::{ERROR_CONTENT_TYPE, Rejection};
+use cometchat_webhooks::Rejection;
+use cometchat_webhooks::router::RouterResponse;
+
+use crate::response::CometChatResponse;
 
 /// Why [`CometChatEvent`](crate::CometChatEvent) refused a request. As a
 /// response: the rejection's status, `content-type: application/json`, its
@@ -44,11 +46,7 @@ impl ResponseError for CometChatRejection {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let mut response = HttpResponse::build(self.status_code());
-        response.insert_header((CONTENT_TYPE, ERROR_CONTENT_TYPE));
-        for header in self.0.headers() {
-            response.insert_header(header);
-        }
-        response.body(self.0.body())
+        // One rendering for refusals and router answers, so they cannot drift.
+        CometChatResponse(RouterResponse::from_rejection(&self.0)).into_http_response()
     }
 }

@@ -2,10 +2,12 @@
 
 use std::fmt;
 
-use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use cometchat_webhooks::{ERROR_CONTENT_TYPE, Rejection};
+use cometchat_webhooks::Rejection;
+use cometchat_webhooks::router::RouterResponse;
+
+use crate::response::CometChatResponse;
 
 /// Why [`CometChatEvent`](crate::CometChatEvent) refused a request. As a
 /// response: the rejection's status, `content-type: application/json`, its
@@ -45,16 +47,7 @@ impl std::error::Error for CometChatRejection {
 
 impl IntoResponse for CometChatRejection {
     fn into_response(self) -> Response {
-        let mut response = (self.status(), self.0.body()).into_response();
-        let headers = response.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(ERROR_CONTENT_TYPE));
-        for (name, value) in self.0.headers() {
-            // The core's header values are plain ASCII; one that is not
-            // is left out rather than answered with a panic.
-            if let Ok(value) = HeaderValue::try_from(value) {
-                headers.insert(name, value);
-            }
-        }
-        response
+        // One rendering for refusals and router answers, so they cannot drift.
+        CometChatResponse(RouterResponse::from(self.0)).into_response()
     }
 }

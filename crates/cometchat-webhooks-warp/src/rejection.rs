@@ -2,10 +2,12 @@
 
 use std::fmt;
 
-use cometchat_webhooks::{ERROR_CONTENT_TYPE, Rejection};
-use warp::http::header::CONTENT_TYPE;
-use warp::http::{HeaderValue, StatusCode};
+use cometchat_webhooks::Rejection;
+use cometchat_webhooks::router::RouterResponse;
+use warp::http::StatusCode;
 use warp::reply::{Reply, Response};
+
+use crate::response::CometChatResponse;
 
 /// Why [`cometchat_event`](crate::cometchat_event) refused a request, carried
 /// in a `warp::Rejection` until [`recover`] answers it: the rejection's
@@ -27,18 +29,8 @@ impl CometChatRejection {
 
     /// The answer the contract gives it.
     pub fn response(&self) -> Response {
-        let mut response = Response::new(self.0.body().into());
-        *response.status_mut() = self.status();
-        let headers = response.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(ERROR_CONTENT_TYPE));
-        for (name, value) in self.0.headers() {
-            // The core's header values are plain ASCII; one that is not
-            // is left out rather than answered with a panic.
-            if let Ok(value) = HeaderValue::try_from(value) {
-                headers.insert(name, value);
-            }
-        }
-        response
+        // One rendering for refusals and router answers, so they cannot drift.
+        CometChatResponse(RouterResponse::from_rejection(&self.0)).into_response()
     }
 }
 
