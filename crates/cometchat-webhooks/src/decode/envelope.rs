@@ -261,3 +261,39 @@ impl<'de> Deserialize<'de> for WireKey {
         deserializer.deserialize_identifier(KeyVisitor)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed_in_one_pass(body: &str) -> bool {
+        matches!(read_body(body), Ok((_, Data::Typed(_))))
+    }
+
+    #[test]
+    fn data_after_its_trigger_is_typed_in_the_same_pass() {
+        assert!(typed_in_one_pass(r#"{"trigger": "call_started", "data": {"sessionId": "s"}}"#));
+    }
+
+    #[test]
+    fn other_bodies_keep_data_raw_for_the_second_step() {
+        // `data` before `trigger`: its type is not known yet when it is read.
+        assert!(!typed_in_one_pass(r#"{"data": {"sessionId": "s"}, "trigger": "call_started"}"#));
+        // Receipts: the shape of `data` decides between current and legacy.
+        assert!(!typed_in_one_pass(
+            r#"{"trigger": "message_read_receipt", "data": {"messageId": "1"}}"#
+        ));
+        // Unknown trigger, and `data` that does not fit (the raw reading
+        // then keeps it for `Payload::Undecodable`).
+        assert!(!typed_in_one_pass(r#"{"trigger": "new_thing", "data": {}}"#));
+        assert!(!typed_in_one_pass(r#"{"trigger": "group_created", "data": {"group": 5}}"#));
+        // A later `trigger` that names another trigger than `data` was read as.
+        let changed = r#"{"trigger": "call_started", "data": {"sessionId": "s"},
+            "trigger": "meeting_started"}"#;
+        assert!(!typed_in_one_pass(changed));
+        assert_eq!(
+            read_body(changed).map(|(envelope, _)| envelope.trigger).ok().as_deref(),
+            Some("meeting_started")
+        );
+    }
+}
