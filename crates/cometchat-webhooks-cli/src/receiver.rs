@@ -140,10 +140,7 @@ async fn receive(
         }
         Err(rejection) => {
             let status = rejection.0.status();
-            (state.reporter)(Report::Rejected {
-                status,
-                reason: rejection.0.public_message().into_owned(),
-            });
+            (state.reporter)(Report::Rejected { status, reason: rejection.0.public_message() });
             rejection.into_response()
         }
     }

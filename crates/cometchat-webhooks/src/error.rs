@@ -1,7 +1,6 @@
 //! Errors, each with the HTTP status and public message of the contract in
 //! the README, so every adapter answers a failure identically.
 
-use std::borrow::Cow;
 use std::time::Duration;
 
 /// Why a body is not a CometChat webhook at all (answered with 400).
@@ -190,8 +189,8 @@ impl Rejection {
     }
 
     /// A short public reason. Never contains credentials or `Debug` output.
-    pub fn public_message(&self) -> Cow<'static, str> {
-        Cow::Owned(self.to_string())
+    pub fn public_message(&self) -> String {
+        self.to_string()
     }
 
     /// The JSON error body: `{"error": "<public message>"}`.
