@@ -1,25 +1,26 @@
-//! CometChat webhooks in an actix-web app: one resource, one handler argument.
+//! CometChat webhooks in an actix-web app: one route, one handler argument.
 //!
 //! ```sh
 //! COMETCHAT_WEBHOOK_USERNAME=cometchat COMETCHAT_WEBHOOK_PASSWORD=secret \
 //!     PORT=3000 cargo run --example actix_web
 //! ```
 //!
-//! Prints one line per webhook, starting with its trigger (the line is
-//! built in `shared/mod.rs`, the same for all three frameworks).
+//! Prints one line per webhook, starting with its trigger. The file stands
+//! alone: copy it into a project that depends on
+//! `cometchat-webhooks-actix-web` and `actix-web`.
 
 // Printing each event is what this example shows.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-mod shared;
+use std::net::{Ipv4Addr, SocketAddr};
 
 use actix_web::{App, HttpResponse, HttpServer, web};
-use cometchat_webhooks_actix_web::{CometChatEvent, ReceiverConfig};
+use cometchat_webhooks_actix_web::{CometChatEvent, Event, Payload, ReceiverConfig};
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = ReceiverConfig::from_env()?;
-    let address = cometchat_webhooks_suite::listen_addr()?;
+    let address = listen_addr()?;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(config.clone())
@@ -32,6 +33,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn on_webhook(event: CometChatEvent) -> HttpResponse {
-    println!("{}", shared::describe(&event));
+    println!("{}", describe(&event));
     HttpResponse::Ok().finish()
+}
+
+/// `<trigger> from=<uid>`, and a detail for a few typed events.
+fn describe(event: &Event) -> String {
+    let detail = match event.payload() {
+        Payload::MessageSent(sent) => format!(" text={:?}", sent.message.text().unwrap_or("")),
+        Payload::GroupMemberJoined(joined) => format!(" group={}", joined.group.guid),
+        Payload::Unknown(_) => " (unknown trigger, data kept raw)".to_owned(),
+        Payload::Undecodable(undecodable) => format!(" (untyped: {})", undecodable.error),
+        _ => String::new(),
+    };
+    format!("{} from={}{detail}", event.trigger(), event.sender_uid().unwrap_or("-"))
+}
+
+/// `127.0.0.1:$PORT`, 3000 by default.
+fn listen_addr() -> Result<SocketAddr, std::num::ParseIntError> {
+    let port = std::env::var("PORT").map_or(Ok(3000), |port| port.parse())?;
+    Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
 }

@@ -5,17 +5,18 @@
 //!     PORT=3000 cargo run --example axum
 //! ```
 //!
-//! Prints one line per webhook, starting with its trigger (the line is
-//! built in `shared/mod.rs`, the same for all three frameworks).
+//! Prints one line per webhook, starting with its trigger. The file stands
+//! alone: copy it into a project that depends on `cometchat-webhooks-axum`, `axum`
+//! and `tokio`.
 
 // Printing each event is what this example shows.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-mod shared;
+use std::net::{Ipv4Addr, SocketAddr};
 
 use axum::Router;
 use axum::routing::post;
-use cometchat_webhooks_axum::{CometChatEvent, ReceiverConfig};
+use cometchat_webhooks_axum::{CometChatEvent, Event, Payload, ReceiverConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -24,7 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/webhooks/cometchat", post(on_webhook)) // the receiver
         .with_state(config);
 
-    let address = cometchat_webhooks_suite::listen_addr()?;
+    let address = listen_addr()?;
     let listener = tokio::net::TcpListener::bind(address).await?;
     eprintln!("listening on http://{address}/webhooks/cometchat");
     axum::serve(listener, app).await?;
@@ -32,5 +33,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn on_webhook(event: CometChatEvent) {
-    println!("{}", shared::describe(&event));
+    println!("{}", describe(&event));
+}
+
+/// `<trigger> from=<uid>`, and a detail for a few typed events.
+fn describe(event: &Event) -> String {
+    let detail = match event.payload() {
+        Payload::MessageSent(sent) => format!(" text={:?}", sent.message.text().unwrap_or("")),
+        Payload::GroupMemberJoined(joined) => format!(" group={}", joined.group.guid),
+        Payload::Unknown(_) => " (unknown trigger, data kept raw)".to_owned(),
+        Payload::Undecodable(undecodable) => format!(" (untyped: {})", undecodable.error),
+        _ => String::new(),
+    };
+    format!("{} from={}{detail}", event.trigger(), event.sender_uid().unwrap_or("-"))
+}
+
+/// `127.0.0.1:$PORT`, 3000 by default.
+fn listen_addr() -> Result<SocketAddr, std::num::ParseIntError> {
+    let port = std::env::var("PORT").map_or(Ok(3000), |port| port.parse())?;
+    Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
 }

@@ -6,23 +6,28 @@
 //!     PORT=3000 cargo run --example router_actix_web
 //! ```
 //!
-//! Prints one line per webhook, starting with its trigger. The router's
-//! handlers are in `shared/mod.rs`, the same for all three frameworks.
+//! Prints one line per webhook, starting with its trigger. The file stands
+//! alone: copy it into a project that depends on
+//! `cometchat-webhooks-actix-web` and `actix-web`.
 
 // Printing each event is what this example shows.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-mod shared;
+use std::convert::Infallible;
+use std::net::{Ipv4Addr, SocketAddr};
 
 use actix_web::{App, HttpServer, web};
-use cometchat_webhooks_actix_web::ReceiverConfig;
+use cometchat_webhooks_actix_web::router::{BeforeMessageOutcome, WebhookRouter};
+use cometchat_webhooks_actix_web::{
+    BeforeMessage, Category, Event, GroupMemberJoined, MessageSent, ReceiverConfig,
+};
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = ReceiverConfig::from_env()?;
-    let webhooks = shared::webhook_router();
+    let webhooks = webhook_router();
 
-    let address = cometchat_webhooks_suite::listen_addr()?;
+    let address = listen_addr()?;
     eprintln!("listening on http://{address}/webhooks/cometchat");
     // Each worker builds its app from clones; the router's handlers are shared.
     HttpServer::new(move || {
@@ -38,4 +43,43 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .run()
     .await?;
     Ok(())
+}
+
+/// A handler for two triggers, one for every call event, one for the rest,
+/// and the verdict on messages announced by `before_message`.
+fn webhook_router() -> WebhookRouter {
+    WebhookRouter::builder()
+        .on(|sent: MessageSent| async move {
+            let sender = sent.message.sender.as_deref().unwrap_or("-");
+            println!("message_sent from={sender} text={:?}", sent.message.text().unwrap_or(""));
+            Ok::<_, Infallible>(())
+        })
+        .on(|joined: GroupMemberJoined| async move {
+            println!("group_member_joined group={}", joined.group.guid);
+            Ok::<_, Infallible>(())
+        })
+        .on_category(Category::Call, |event: Event| async move {
+            println!("{} (a call event)", event.trigger());
+            Ok::<_, Infallible>(())
+        })
+        .fallback(|event: Event| async move {
+            println!("{} (no handler of its own)", event.trigger());
+            Ok::<_, Infallible>(())
+        })
+        .on_before_message(|message: BeforeMessage| async move {
+            // The body of the answer decides: `{}` delivers, this drops.
+            let outcome = match message.text() {
+                Some(text) if text.contains("forbidden") => BeforeMessageOutcome::DoNotPropagate,
+                _ => BeforeMessageOutcome::Deliver,
+            };
+            println!("before_message outcome={outcome:?}");
+            Ok::<_, Infallible>(outcome)
+        })
+        .build()
+}
+
+/// `127.0.0.1:$PORT`, 3000 by default.
+fn listen_addr() -> Result<SocketAddr, std::num::ParseIntError> {
+    let port = std::env::var("PORT").map_or(Ok(3000), |port| port.parse())?;
+    Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
 }

@@ -1,33 +1,77 @@
-//! CometChat webhooks in a warp app through the typed router: one handler
-//! per trigger, mounted with one line.
+//! CometChat webhooks in a warp app through the typed router: one
+//! handler per trigger, mounted with one line.
 //!
 //! ```sh
 //! COMETCHAT_WEBHOOK_USERNAME=cometchat COMETCHAT_WEBHOOK_PASSWORD=secret \
 //!     PORT=3000 cargo run --example router_warp
 //! ```
 //!
-//! Prints one line per webhook, starting with its trigger. The router's
-//! handlers are in `shared/mod.rs`, the same for all three frameworks.
+//! Prints one line per webhook, starting with its trigger. The file stands
+//! alone: copy it into a project that depends on `cometchat-webhooks-warp`, `warp`
+//! and `tokio`.
 
 // Printing each event is what this example shows.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-mod shared;
+use std::convert::Infallible;
+use std::net::{Ipv4Addr, SocketAddr};
 
-use cometchat_webhooks_warp::ReceiverConfig;
+use cometchat_webhooks_warp::router::{BeforeMessageOutcome, WebhookRouter};
+use cometchat_webhooks_warp::{
+    BeforeMessage, Category, Event, GroupMemberJoined, MessageSent, ReceiverConfig,
+};
 use warp::Filter;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = ReceiverConfig::from_env()?;
-    let webhooks = shared::webhook_router();
     let home = warp::path::end().map(|| "the rest of the app");
     // The mounted filter answers everything on its path itself: no `recover`.
-    let routes = home.or(cometchat_webhooks_warp::mount("/webhooks/cometchat", webhooks, config));
+    let webhooks = cometchat_webhooks_warp::mount("/webhooks/cometchat", webhook_router(), config);
+    let routes = home.or(webhooks);
 
-    let address = cometchat_webhooks_suite::listen_addr()?;
+    let address = listen_addr()?;
     let listener = tokio::net::TcpListener::bind(address).await?;
     eprintln!("listening on http://{address}/webhooks/cometchat");
     warp::serve(routes).incoming(listener).run().await;
     Ok(())
+}
+
+/// A handler for two triggers, one for every call event, one for the rest,
+/// and the verdict on messages announced by `before_message`.
+fn webhook_router() -> WebhookRouter {
+    WebhookRouter::builder()
+        .on(|sent: MessageSent| async move {
+            let sender = sent.message.sender.as_deref().unwrap_or("-");
+            println!("message_sent from={sender} text={:?}", sent.message.text().unwrap_or(""));
+            Ok::<_, Infallible>(())
+        })
+        .on(|joined: GroupMemberJoined| async move {
+            println!("group_member_joined group={}", joined.group.guid);
+            Ok::<_, Infallible>(())
+        })
+        .on_category(Category::Call, |event: Event| async move {
+            println!("{} (a call event)", event.trigger());
+            Ok::<_, Infallible>(())
+        })
+        .fallback(|event: Event| async move {
+            println!("{} (no handler of its own)", event.trigger());
+            Ok::<_, Infallible>(())
+        })
+        .on_before_message(|message: BeforeMessage| async move {
+            // The body of the answer decides: `{}` delivers, this drops.
+            let outcome = match message.text() {
+                Some(text) if text.contains("forbidden") => BeforeMessageOutcome::DoNotPropagate,
+                _ => BeforeMessageOutcome::Deliver,
+            };
+            println!("before_message outcome={outcome:?}");
+            Ok::<_, Infallible>(outcome)
+        })
+        .build()
+}
+
+/// `127.0.0.1:$PORT`, 3000 by default.
+fn listen_addr() -> Result<SocketAddr, std::num::ParseIntError> {
+    let port = std::env::var("PORT").map_or(Ok(3000), |port| port.parse())?;
+    Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
 }

@@ -1,60 +1,41 @@
-//! Helpers shared by the examples and the cross-framework tests of the
-//! cometchat-webhooks workspace.
+//! The loopback HTTP client of the workspace's cross-framework tests and its
+//! load benchmark (this package is not published): a connection whose server
+//! may answer before it has read the request body, and a hyper HTTP/1.1
+//! handshake on it. The examples do not use it; each one stands alone.
 
 #![forbid(unsafe_code)]
 
 mod early_answer;
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::io;
+use std::net::SocketAddr;
+
+use hyper::body::Body;
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
 
 pub use early_answer::{EarlyAnswerStream, WriteFailureFlag};
 
-/// JSON without the whitespace between tokens, keys in their original order
-/// (re-serialising through `serde_json::Value` would sort them): the bundled
-/// samples are indented for reading, while servers send compact JSON.
-pub fn minify_json(json: &[u8]) -> Vec<u8> {
-    let mut compact = Vec::with_capacity(json.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for &byte in json {
-        if in_string {
-            compact.push(byte);
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-        } else if byte == b'"' {
-            in_string = true;
-            compact.push(byte);
-        } else if !byte.is_ascii_whitespace() {
-            compact.push(byte);
-        }
-    }
-    compact
-}
-
-/// The address an example listens on: `127.0.0.1:$PORT`, 3000 by default.
-pub fn listen_addr() -> Result<SocketAddr, String> {
-    let port = match std::env::var("PORT") {
-        Ok(port) => {
-            port.parse::<u16>().map_err(|_| format!("PORT must be a port number, got {port:?}"))?
-        }
-        Err(_) => 3000,
-    };
-    Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::minify_json;
-
-    #[test]
-    fn minify_keeps_strings_and_key_order() {
-        let json = b"{\n  \"b\": \"a \\\" quoted \\\\ b\",\n  \"a\": [1, 2]\n}\n";
-        let compact = minify_json(json);
-        assert_eq!(compact, br#"{"b":"a \" quoted \\ b","a":[1,2]}"#);
-        let original: serde_json::Value = serde_json::from_slice(json).unwrap();
-        assert_eq!(serde_json::from_slice::<serde_json::Value>(&compact).unwrap(), original);
-    }
+/// An HTTP/1.1 connection to `address`, driven by a task of its own, with
+/// Nagle off (requests and answers are single small writes). Requests the
+/// server answers early (401 or 413 before reading the body) are still
+/// answered on it: see [`EarlyAnswerStream`]; the flag tells whether that
+/// happened. The connection's own error (the server closed it) shows in the
+/// requests sent on it.
+pub async fn open<B>(address: SocketAddr) -> io::Result<(SendRequest<B>, WriteFailureFlag)>
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let stream = TcpStream::connect(address).await?;
+    stream.set_nodelay(true)?;
+    let stream = EarlyAnswerStream::new(stream);
+    let write_failed = stream.write_failure_flag();
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(io::Error::other)?;
+    tokio::spawn(connection);
+    Ok((sender, write_failed))
 }

@@ -9,11 +9,12 @@ mod support;
 use std::convert::Infallible;
 
 use bytes::Bytes;
+use cometchat_webhooks::contract::WWW_AUTHENTICATE;
 use cometchat_webhooks::testing::conformance::{
     self, Answer, Case, Expected, PASSWORD, USERNAME, WRONG_PASSWORD,
 };
 use cometchat_webhooks::testing::{SHAPE_VARIANTS, basic_auth_header, samples};
-use cometchat_webhooks::{Event, ParseError, ReceiverConfig, Trigger, WWW_AUTHENTICATE};
+use cometchat_webhooks::{Event, ParseError, ReceiverConfig, Trigger};
 use futures_util::future::join_all;
 use futures_util::stream;
 use http_body_util::{BodyExt, StreamBody};

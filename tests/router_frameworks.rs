@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use cometchat_webhooks::router::{BackgroundConfig, BeforeMessageOutcome, Router as WebhookRouter};
+use cometchat_webhooks::router::{BackgroundConfig, BeforeMessageOutcome, WebhookRouter};
 use cometchat_webhooks::testing::conformance::{
     PASSWORD, PATH, USERNAME, WRONG_PASSWORD, receiver_config,
 };

@@ -17,7 +17,10 @@ const TARGET_RATIO: f64 = 0.85;
 pub(crate) async fn run(server: &ServerProcess, settings: &Settings) -> std::io::Result<()> {
     let sample = sample_body(Trigger::MessageSent);
     let body = if settings.minified_body {
-        Bytes::from(cometchat_webhooks_suite::minify_json(sample))
+        let minified = crate::minify::minify_json(sample);
+        let parse = |json: &[u8]| serde_json::from_slice::<serde_json::Value>(json).ok();
+        assert_eq!(parse(&minified), parse(sample), "minifying keeps the JSON value");
+        Bytes::from(minified)
     } else {
         Bytes::from_static(sample)
     };
@@ -105,9 +108,9 @@ pub(crate) async fn run(server: &ServerProcess, settings: &Settings) -> std::io:
     );
     println!(
         "  the receiver's steps, one thread, this process: authorize {:.2} µs, \
-         collect the body {:.2} µs, decode the typed event {:.2} µs",
+         the whole request path {:.2} µs, of which decoding the typed event {:.2} µs",
         steps.authorize.as_secs_f64() * 1e6,
-        steps.collect.as_secs_f64() * 1e6,
+        steps.receive.as_secs_f64() * 1e6,
         steps.decode.as_secs_f64() * 1e6,
     );
     if totals.iter().any(|tally| tally.answered_otherwise + tally.failed > 0) {

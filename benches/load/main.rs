@@ -31,6 +31,7 @@ mod connection;
 mod cpu;
 mod flood;
 mod memory;
+mod minify;
 mod server;
 mod server_process;
 mod settings;

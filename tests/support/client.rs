@@ -1,7 +1,7 @@
 //! A real HTTP/1.1 client (hyper) for the servers of `servers`: one fresh
 //! connection per request, so a server that closes after an early answer
 //! (401 or 413 before the body is read) cannot disturb the next request,
-//! and an [`EarlyAnswerStream`] under it, so that answer can be read at all.
+//! on the package's loopback connection, so that answer can be read at all.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -9,14 +9,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use cometchat_webhooks::testing::conformance::CaseRequest;
-use cometchat_webhooks_suite::EarlyAnswerStream;
 use futures_util::stream;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::Request;
 use hyper::body::Frame;
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
 
 /// A request must be answered within this, or the test fails rather than hangs.
 pub(crate) const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -56,15 +53,12 @@ pub(crate) async fn send(
 }
 
 async fn exchange(address: SocketAddr, request: Request<OutgoingBody>) -> Result<Received, String> {
-    let stream = TcpStream::connect(address).await.map_err(|error| format!("connect: {error}"))?;
-    let stream = TokioIo::new(EarlyAnswerStream::new(stream));
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(stream)
-        .await
-        .map_err(|error| format!("handshake: {error}"))?;
     // The connection ends in an error when the server closes it after an
     // early answer; the response, which is what the test checks, has been
     // read by then.
-    tokio::spawn(connection);
+    let (mut sender, _) = cometchat_webhooks_suite::open(address)
+        .await
+        .map_err(|error| format!("connect: {error}"))?;
     let response =
         sender.send_request(request).await.map_err(|error| format!("request: {error}"))?;
     let status = response.status().as_u16();

@@ -4,16 +4,12 @@
 #![deny(missing_docs)]
 
 mod extract;
+#[cfg(feature = "router")]
 mod mount;
-mod receive;
-mod rejection;
-mod response;
 
-pub use extract::CometChatEvent;
+pub use extract::{CometChatEvent, CometChatRejection, receive, receiver_config};
+#[cfg(feature = "router")]
 pub use mount::mount;
-pub use receive::{receive, receiver_config};
-pub use rejection::CometChatRejection;
-pub use response::CometChatResponse;
 
 // The core, so this one dependency is all an app needs: events, payload
 // types, `ReceiverConfig`, `BasicAuth`.

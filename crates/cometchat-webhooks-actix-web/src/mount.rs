@@ -1,27 +1,25 @@
-//! [`mount`]: a typed router served at a path of an actix-web app, in one
-//! line.
+//! [`mount`] (feature `router`): a typed router served at a path of an
+//! actix-web app, in one line.
 
 use actix_web::{HttpRequest, Resource, web};
-use cometchat_webhooks::ReceiverConfig;
-use cometchat_webhooks::router::{Router as WebhookRouter, RouterResponse};
+use cometchat_webhooks::router::WebhookRouter;
+use cometchat_webhooks::{ReceiverConfig, WebhookResponse};
 
-use crate::receive::receive;
-use crate::response::CometChatResponse;
+use crate::extract::{into_response, receive};
 
 /// A resource that serves `POST path` with `router`, for
 /// [`App::service`](actix_web::App::service) or a `scope`.
 ///
-/// Each request goes through [`receive`] with `config` (credentials, body
-/// limit, decoding: refused exactly as [`CometChatEvent`](crate::CometChatEvent)
-/// refuses; no app data needed), then [`WebhookRouter::handle`], whose
-/// answer is sent as [`CometChatResponse`]. It is a resource with a
-/// `post()` route, so actix-web answers other methods on `path` with 405.
+/// Each request goes through [`receive`] with `config` (refused exactly as
+/// [`CometChatEvent`](crate::CometChatEvent) refuses; no app data needed),
+/// then [`WebhookRouter::handle`]; the [`WebhookResponse`] is the answer.
+/// actix-web answers other methods on `path` with 405.
 ///
 /// ```
 /// use std::convert::Infallible;
 ///
 /// use actix_web::App;
-/// use cometchat_webhooks_actix_web::router::Router as WebhookRouter;
+/// use cometchat_webhooks_actix_web::router::WebhookRouter;
 /// use cometchat_webhooks_actix_web::{BasicAuth, MessageSent, ReceiverConfig};
 ///
 /// let router = WebhookRouter::builder()
@@ -40,9 +38,9 @@ pub fn mount(path: &str, router: WebhookRouter, config: ReceiverConfig) -> Resou
         async move {
             let response = match receive(&config, request.headers(), payload.into_inner()).await {
                 Ok(event) => router.handle(event).await,
-                Err(rejection) => RouterResponse::from(rejection),
+                Err(rejection) => WebhookResponse::from(rejection),
             };
-            CometChatResponse(response)
+            into_response(response)
         }
     };
     web::resource(path).route(web::post().to(answer))

@@ -6,7 +6,7 @@ use actix_web::dev::ServiceResponse;
 use actix_web::http::Method;
 use actix_web::test::{self, TestRequest};
 use actix_web::{App, web};
-use cometchat_webhooks_actix_web::router::Router as WebhookRouter;
+use cometchat_webhooks_actix_web::router::WebhookRouter;
 use cometchat_webhooks_actix_web::testing::conformance::{PATH, receiver_config};
 use cometchat_webhooks_actix_web::testing::router_conformance::{
     self, Answer, Request, RunCount, Scenario, counting_router,

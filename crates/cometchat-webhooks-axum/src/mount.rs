@@ -1,27 +1,27 @@
-//! [`mount`]: a typed router served at a path of an axum app, in one line.
+//! [`mount`] (feature `router`): a typed router served at a path of an axum
+//! app, in one line.
 
 use axum::extract::Request;
 use axum::routing::post;
-use cometchat_webhooks::ReceiverConfig;
-use cometchat_webhooks::router::{Router as WebhookRouter, RouterResponse};
+use cometchat_webhooks::router::WebhookRouter;
+use cometchat_webhooks::{ReceiverConfig, WebhookResponse};
 
-use crate::receive::receive;
-use crate::response::CometChatResponse;
+use crate::extract::{into_response, receive};
 
 /// An axum router that serves `POST path` with `router`, ready to
 /// [`merge`](axum::Router::merge) into an app of any state type.
 ///
-/// Each request goes through [`receive`] with `config` (credentials, body
-/// limit, decoding: refused exactly as [`CometChatEvent`](crate::CometChatEvent)
-/// refuses), then [`WebhookRouter::handle`], whose answer is sent as
-/// [`CometChatResponse`]. Other methods on `path` are answered 405 by axum.
+/// Each request goes through [`receive`] with `config` (refused exactly as
+/// [`CometChatEvent`](crate::CometChatEvent) refuses), then
+/// [`WebhookRouter::handle`]; the [`WebhookResponse`] is the answer. Other
+/// methods on `path` are answered 405 by axum.
 ///
 /// ```
 /// use std::convert::Infallible;
 ///
 /// use axum::extract::State;
 /// use axum::routing::get;
-/// use cometchat_webhooks_axum::router::Router as WebhookRouter;
+/// use cometchat_webhooks_axum::router::WebhookRouter;
 /// use cometchat_webhooks_axum::{BasicAuth, MessageSent, ReceiverConfig};
 ///
 /// #[derive(Clone)]
@@ -48,9 +48,9 @@ where
         let (parts, body) = request.into_parts();
         let response = match receive(&config, &parts.headers, body).await {
             Ok(event) => router.handle(event).await,
-            Err(rejection) => RouterResponse::from(rejection),
+            Err(rejection) => WebhookResponse::from(rejection),
         };
-        CometChatResponse(response)
+        into_response(response)
     };
     axum::Router::new().route(path, post(answer))
 }

@@ -58,7 +58,7 @@ async fn a_handler_taking_a_result_answers_refusals_itself() {
             Err(CometChatRejection(Rejection::Unauthorized(_))) => {
                 (StatusCode::NOT_FOUND, "nothing here".to_owned())
             }
-            Err(other) => (other.status(), other.to_string()),
+            Err(other) => (StatusCode::BAD_REQUEST, other.to_string()),
         }
     };
     let config = ReceiverConfig::new(BasicAuth::new("cometchat", "secret").unwrap());

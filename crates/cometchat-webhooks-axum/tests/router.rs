@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::extract::State;
 use axum::routing::get;
-use cometchat_webhooks_axum::router::Router as WebhookRouter;
+use cometchat_webhooks_axum::router::WebhookRouter;
 use cometchat_webhooks_axum::testing::conformance::{PATH, receiver_config};
 use cometchat_webhooks_axum::testing::router_conformance::{
     self, Answer, Request, RunCount, Scenario, counting_router,

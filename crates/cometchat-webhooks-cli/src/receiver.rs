@@ -9,9 +9,9 @@ use std::sync::Arc;
 use axum::extract::{FromRef, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use cometchat_webhooks::router::Router as WebhookRouter;
+use cometchat_webhooks::router::WebhookRouter;
 use cometchat_webhooks::{BasicAuth, Event, ReceiverConfig};
-use cometchat_webhooks_axum::{CometChatEvent, CometChatRejection, CometChatResponse};
+use cometchat_webhooks_axum::{CometChatEvent, CometChatRejection};
 use tokio::net::TcpListener;
 
 use crate::errors::CliError;
@@ -136,7 +136,7 @@ async fn receive(
 ) -> Response {
     match event {
         Ok(event) => {
-            CometChatResponse(state.router.handle(event.into_inner()).await).into_response()
+            state.router.handle(event.into_inner()).await.into_http().map(axum::body::Body::from)
         }
         Err(rejection) => {
             let status = rejection.0.status();

@@ -4,16 +4,12 @@
 #![deny(missing_docs)]
 
 mod filter;
+#[cfg(feature = "router")]
 mod mount;
-mod receive;
-mod rejection;
-mod response;
 
-pub use filter::{CometChatEvent, cometchat_event};
+pub use filter::{CometChatEvent, CometChatRejection, cometchat_event, receive, recover};
+#[cfg(feature = "router")]
 pub use mount::mount;
-pub use receive::receive;
-pub use rejection::{CometChatRejection, recover};
-pub use response::CometChatResponse;
 
 // The core, so this one dependency is all an app needs: events, payload
 // types, `ReceiverConfig`, `BasicAuth`.

@@ -1,18 +1,18 @@
-//! [`mount`]: a typed router served at a path of a warp app, in one line.
+//! [`mount`] (feature `router`): a typed router served at a path of a warp
+//! app, in one line.
 
 use std::future::ready;
 use std::sync::Arc;
 
-use cometchat_webhooks::ReceiverConfig;
-use cometchat_webhooks::router::{Router as WebhookRouter, RouterResponse};
+use cometchat_webhooks::router::WebhookRouter;
+use cometchat_webhooks::{ReceiverConfig, WebhookResponse};
 use warp::Filter;
 use warp::http::header::ALLOW;
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::path::Tail;
-use warp::reply::{Reply, Response};
+use warp::reply::Response;
 
-use crate::receive::receive;
-use crate::response::CometChatResponse;
+use crate::filter::{into_response, receive};
 
 /// A filter that serves `path` with `router`, to combine with the app's
 /// other routes by `or`. It answers every request on `path` itself and
@@ -21,8 +21,7 @@ use crate::response::CometChatResponse;
 /// - `POST`: [`receive`] with `config` (credentials, body limit, decoding:
 ///   refused exactly as [`cometchat_event`](crate::cometchat_event) refuses,
 ///   answered at once, no [`recover`](crate::recover) needed), then
-///   [`WebhookRouter::handle`], whose answer is sent as
-///   [`CometChatResponse`];
+///   [`WebhookRouter::handle`], whose [`WebhookResponse`] is the answer;
 /// - any other method: 405 with `Allow: POST` and an empty body, as axum
 ///   and actix-web answer, rather than a rejection that would go on to the
 ///   app's other routes.
@@ -35,7 +34,7 @@ use crate::response::CometChatResponse;
 /// ```
 /// use std::convert::Infallible;
 ///
-/// use cometchat_webhooks_warp::router::Router as WebhookRouter;
+/// use cometchat_webhooks_warp::router::WebhookRouter;
 /// use cometchat_webhooks_warp::{BasicAuth, MessageSent, ReceiverConfig};
 /// use warp::Filter;
 ///
@@ -65,9 +64,9 @@ pub fn mount(
                 }
                 let response = match receive(&config, &headers, body).await {
                     Ok(event) => router.handle(event).await,
-                    Err(rejection) => RouterResponse::from(rejection),
+                    Err(rejection) => WebhookResponse::from(rejection),
                 };
-                CometChatResponse(response).into_response()
+                into_response(response)
             }
         })
 }

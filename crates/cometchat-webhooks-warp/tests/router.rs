@@ -4,7 +4,7 @@
 
 use std::convert::Infallible;
 
-use cometchat_webhooks_warp::router::Router as WebhookRouter;
+use cometchat_webhooks_warp::router::WebhookRouter;
 use cometchat_webhooks_warp::testing::conformance::{PATH, WRONG_PASSWORD, receiver_config};
 use cometchat_webhooks_warp::testing::router_conformance::{
     self, Answer, Request, RunCount, Scenario, counting_router,

@@ -1,4 +1,4 @@
-//! Routing overhead: `Router::handle` against a hand-written
+//! Routing overhead: `WebhookRouter::handle` against a hand-written
 //! `match event.into_payload()` calling the same trivial async handler, over
 //! one decoded event per bundled trigger, in one run.
 //!
@@ -11,7 +11,7 @@ use std::future::Future;
 use std::hint::black_box;
 use std::pin::Pin;
 
-use cometchat_webhooks::router::Router;
+use cometchat_webhooks::router::WebhookRouter;
 use cometchat_webhooks::testing::samples;
 use cometchat_webhooks::{Event, Payload};
 use criterion::measurement::WallTime;
@@ -53,7 +53,7 @@ macro_rules! with_every_payload {
 
 macro_rules! router_for {
     ($($payload:ident),+) => {
-        Router::builder()
+        WebhookRouter::builder()
             $( .on(|payload: cometchat_webhooks::$payload| touch(payload)) )+
             .build()
     };
@@ -109,7 +109,7 @@ fn routing_overhead(criterion: &mut Criterion) {
     let events: Vec<Event> =
         samples().map(|(_, body)| Event::from_slice(body).expect("samples decode")).collect();
     let router = with_every_payload!(router_for);
-    let fallback_only = Router::builder().fallback(|event: Event| touch(event)).build();
+    let fallback_only = WebhookRouter::builder().fallback(|event: Event| touch(event)).build();
 
     let mut group = criterion.benchmark_group("route_every_trigger");
     // The reference, and the router with one typed handler per trigger.

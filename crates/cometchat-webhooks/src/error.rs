@@ -1,7 +1,6 @@
-//! Errors, each with the HTTP status and public message of the contract in
-//! the README, so every adapter answers a failure identically.
-
-use std::time::Duration;
+//! Why a body is not a webhook, why credentials are refused, and why a
+//! receiver cannot be built. How each is answered is decided by
+//! [`Rejection`](crate::contract::Rejection).
 
 /// Why a body is not a CometChat webhook at all (answered with 400).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,11 +49,6 @@ impl ParseError {
             Category::Syntax | Category::Io => ParseError::Syntax { reason },
         }
     }
-
-    /// HTTP status: always 400.
-    pub fn status(&self) -> u16 {
-        400
-    }
 }
 
 /// Why a request's `Authorization` header was refused (answered with 401).
@@ -70,6 +64,10 @@ pub enum AuthError {
     /// Well-formed, but not one of the configured credentials.
     #[error("wrong credentials")]
     Wrong,
+    /// More than one `Authorization` header: which one to check is not
+    /// clear, so neither is.
+    #[error("more than one Authorization header")]
+    Repeated,
 }
 
 /// What is wrong with a malformed `Authorization` header.
@@ -94,13 +92,6 @@ pub enum MalformedReason {
     /// The decoded credentials have no `:` between user and password.
     #[error("credentials have no ':'")]
     NoColon,
-}
-
-impl AuthError {
-    /// HTTP status: always 401.
-    pub fn status(&self) -> u16 {
-        401
-    }
 }
 
 /// A receiver that cannot be built as configured.
@@ -133,121 +124,4 @@ pub enum ConfigError {
     /// A zero body limit.
     #[error("the body limit must be at least 1 byte")]
     ZeroBodyLimit,
-}
-
-/// Why a webhook request is answered with something other than the handler's
-/// outcome. Adapters render it with [`status`](Self::status),
-/// [`headers`](Self::headers) and [`body`](Self::body), and nothing else.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Rejection {
-    /// 401: the `Authorization` header is missing, malformed or wrong.
-    #[error(transparent)]
-    Unauthorized(#[from] AuthError),
-    /// 413: the body is larger than the configured limit.
-    #[error("body is larger than the {limit}-byte limit")]
-    PayloadTooLarge {
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// 400: the body could not be read to the end (the client went away).
-    #[error("body could not be read")]
-    BodyRead,
-    /// 400: the body is not a CometChat webhook.
-    #[error(transparent)]
-    BadRequest(#[from] ParseError),
-    /// 500: the receiver is not configured (e.g. missing app data).
-    #[error("webhook receiver is not configured: {0}")]
-    NotConfigured(&'static str),
-    /// 500: the event's handler returned an error or panicked.
-    #[error("the webhook handler failed")]
-    HandlerFailed,
-    /// 503: the background queue is full; CometChat should retry.
-    #[error("the webhook queue is full")]
-    QueueFull {
-        /// How long to wait before retrying.
-        retry_after: Duration,
-    },
-}
-
-/// `WWW-Authenticate` value sent with every 401.
-pub const WWW_AUTHENTICATE: &str = "Basic realm=\"cometchat-webhooks\"";
-
-/// `Content-Type` of every error body.
-pub const ERROR_CONTENT_TYPE: &str = "application/json";
-
-impl Rejection {
-    /// The HTTP status to answer with.
-    pub fn status(&self) -> u16 {
-        match self {
-            Rejection::Unauthorized(_) => 401,
-            Rejection::PayloadTooLarge { .. } => 413,
-            Rejection::BodyRead | Rejection::BadRequest(_) => 400,
-            Rejection::NotConfigured(_) | Rejection::HandlerFailed => 500,
-            Rejection::QueueFull { .. } => 503,
-        }
-    }
-
-    /// A short public reason. Never contains credentials or `Debug` output.
-    pub fn public_message(&self) -> String {
-        self.to_string()
-    }
-
-    /// The JSON error body: `{"error": "<public message>"}`.
-    pub fn body(&self) -> String {
-        serde_json::json!({ "error": self.public_message() }).to_string()
-    }
-
-    /// Headers to send besides `Content-Type`: `WWW-Authenticate` with a
-    /// 401, `Retry-After` with a 503.
-    pub fn headers(&self) -> Vec<(&'static str, String)> {
-        match self {
-            Rejection::Unauthorized(_) => vec![("www-authenticate", WWW_AUTHENTICATE.to_owned())],
-            Rejection::QueueFull { retry_after } => {
-                vec![("retry-after", retry_after.as_secs().max(1).to_string())]
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// The status as an [`http::StatusCode`].
-    #[cfg(feature = "http")]
-    pub fn status_code(&self) -> http::StatusCode {
-        http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_rejection_has_its_contract_status_and_headers() {
-        let cases: Vec<(Rejection, u16, Option<&str>)> = vec![
-            (AuthError::Missing.into(), 401, Some("www-authenticate")),
-            (Rejection::PayloadTooLarge { limit: 10 }, 413, None),
-            (ParseError::MissingTrigger.into(), 400, None),
-            (Rejection::BodyRead, 400, None),
-            (Rejection::NotConfigured("no receiver config"), 500, None),
-            (Rejection::HandlerFailed, 500, None),
-            (
-                Rejection::QueueFull { retry_after: Duration::from_secs(5) },
-                503,
-                Some("retry-after"),
-            ),
-        ];
-        for (rejection, status, header) in cases {
-            assert_eq!(rejection.status(), status, "{rejection}");
-            let headers = rejection.headers();
-            assert_eq!(headers.first().map(|(name, _)| *name), header, "{rejection}");
-            let body: serde_json::Value = serde_json::from_str(&rejection.body()).unwrap();
-            assert_eq!(body["error"], rejection.to_string());
-        }
-    }
-
-    #[test]
-    fn retry_after_is_at_least_one_second() {
-        let rejection = Rejection::QueueFull { retry_after: Duration::from_millis(10) };
-        assert_eq!(rejection.headers(), vec![("retry-after", "1".to_owned())]);
-    }
 }

@@ -5,6 +5,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
+pub mod contract;
 mod decode;
 mod error;
 mod event;
@@ -12,7 +13,6 @@ mod facts;
 mod idempotency;
 mod model;
 mod payload;
-mod receiver;
 mod trigger;
 
 #[cfg(feature = "testing")]
@@ -25,17 +25,14 @@ pub mod media;
 pub mod router;
 
 pub use auth::{BasicAuth, BasicAuthBuilder, Credentials, PASSWORD_VAR, USERNAME_VAR};
+pub use contract::{ReceiverConfig, Rejection, WebhookResponse};
 pub use decode::raw_json::RawJson;
 pub use decode::{Envelope, Origin};
-pub use error::{
-    AuthError, ConfigError, ERROR_CONTENT_TYPE, MalformedReason, ParseError, Rejection,
-    WWW_AUTHENTICATE,
-};
+pub use error::{AuthError, ConfigError, MalformedReason, ParseError};
 pub use event::{Event, Receiver};
 pub use idempotency::IdempotencyKey;
 pub use model::*;
 pub use payload::*;
-pub use receiver::{BodyCollector, ReceiverConfig};
 pub use trigger::{Category, Payload, Trigger, TypedPayload, UnknownTrigger};
 
 /// Re-exported so users name the same `Bytes` the crate returns.

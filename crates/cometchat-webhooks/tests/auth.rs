@@ -3,6 +3,7 @@
 
 use std::process::Command;
 
+use cometchat_webhooks::contract::WWW_AUTHENTICATE;
 use cometchat_webhooks::testing::basic_auth_header;
 use cometchat_webhooks::*;
 
@@ -155,11 +156,14 @@ fn errors_render_without_echoing_the_header() {
     assert_eq!(rejection.headers(), vec![("www-authenticate", WWW_AUTHENTICATE.to_owned())]);
 }
 
-/// Runs `from_env_probe` in a child process with the given environment,
-/// because the variables are process-wide.
+/// The name of the test below, which a child process runs as the probe.
+const FROM_ENV_TEST: &str = "from_env_reads_both_variables_and_refuses_half_a_pair";
+
+/// Runs [`FROM_ENV_TEST`] as a probe in a child process with the given
+/// environment, because the variables are process-wide.
 fn probe_env(vars: &[(&str, &str)]) -> String {
     let mut command = Command::new(std::env::current_exe().unwrap());
-    command.args(["--exact", "from_env_probe", "--nocapture", "--test-threads=1"]);
+    command.args(["--exact", FROM_ENV_TEST, "--nocapture", "--test-threads=1"]);
     command.env_remove(USERNAME_VAR).env_remove(PASSWORD_VAR).env("FROM_ENV_PROBE", "1");
     for (name, value) in vars {
         command.env(name, value);
@@ -167,14 +171,13 @@ fn probe_env(vars: &[(&str, &str)]) -> String {
     let output = command.output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let probe = stdout.lines().find_map(|line| line.split_once("probe: ").map(|(_, rest)| rest));
-    probe.unwrap_or("").to_owned()
+    probe.unwrap_or_else(|| panic!("the probe printed nothing: {stdout}")).to_owned()
 }
 
-#[test]
-fn from_env_probe() {
-    if std::env::var_os("FROM_ENV_PROBE").is_none() {
-        return;
-    }
+/// In the child: what `BasicAuth::from_env` makes of this environment, told
+/// to the parent on stdout.
+#[allow(clippy::print_stdout)]
+fn probe() {
     let outcome = match BasicAuth::from_env() {
         Ok(auth) => match auth.verify(Some(basic_auth_header("env-user", "env-pass").as_bytes())) {
             Ok(()) => "accepts env-user".to_owned(),
@@ -187,6 +190,10 @@ fn from_env_probe() {
 
 #[test]
 fn from_env_reads_both_variables_and_refuses_half_a_pair() {
+    // The same test is the probe in the child processes it starts.
+    if std::env::var_os("FROM_ENV_PROBE").is_some() {
+        return probe();
+    }
     let both = [(USERNAME_VAR, "env-user"), (PASSWORD_VAR, "env-pass")];
     assert_eq!(probe_env(&both), "accepts env-user");
     assert!(probe_env(&[]).starts_with("error: no webhook credentials"));

@@ -28,7 +28,7 @@ fn bodies_that_are_not_webhooks_say_why() {
     ));
     assert!(matches!(parse_error(br#"{"trigger": "a", "trigger"}"#), ParseError::Syntax { .. }));
     for error in [parse_error(b"[]"), parse_error(b"{")] {
-        assert_eq!(error.status(), 400);
+        assert_eq!(Rejection::from(error.clone()).status(), 400);
         assert!(!error.to_string().is_empty());
     }
 }

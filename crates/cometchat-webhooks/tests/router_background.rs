@@ -8,17 +8,19 @@ mod router_support;
 use std::convert::Infallible;
 use std::time::Duration;
 
-use cometchat_webhooks::router::{BackgroundConfig, BeforeMessageOutcome, MemoryDeduper, Router};
+use cometchat_webhooks::router::{
+    BackgroundConfig, BeforeMessageOutcome, MemoryDeduper, WebhookRouter,
+};
 use cometchat_webhooks::testing::EventBuilder;
 use cometchat_webhooks::{BeforeMessage, MessageSent, Trigger};
 use router_support::{Counter, Gate, json, message_sent};
 
 /// A background router whose `message_sent` handler waits at `gate`, then
 /// counts; the message id `boom` panics and `fail` errors instead.
-fn gated_background(config: BackgroundConfig, gate: &Gate) -> (Router, Counter) {
+fn gated_background(config: BackgroundConfig, gate: &Gate) -> (WebhookRouter, Counter) {
     let done = Counter::default();
     let (counter, gate) = (done.clone(), gate.clone());
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(move |sent: MessageSent| {
             let (counter, gate) = (counter.clone(), gate.clone());
             async move {
@@ -48,7 +50,7 @@ async fn a_delivery_is_acknowledged_before_its_handler_finishes() {
     assert!(router.is_background());
 
     let response = router.handle(message_sent("1")).await;
-    assert_eq!((response.status, &response.body[..]), (200, &b"{}"[..]));
+    assert_eq!((response.status(), &response.body()[..]), (200, &b"{}"[..]));
     gate.started(1).await;
     assert_eq!(done.get(), 0, "the handler is still waiting at the gate");
 
@@ -63,13 +65,13 @@ async fn a_full_queue_is_answered_503_with_retry_after() {
     let config = BackgroundConfig::new().with_workers(1).with_queue_capacity(1);
     let (router, done) = gated_background(config, &gate);
 
-    assert_eq!(router.handle(message_sent("1")).await.status, 200);
+    assert_eq!(router.handle(message_sent("1")).await.status(), 200);
     gate.started(1).await; // the only worker is busy
-    assert_eq!(router.handle(message_sent("2")).await.status, 200); // waits in the queue
+    assert_eq!(router.handle(message_sent("2")).await.status(), 200); // waits in the queue
     let full = router.handle(message_sent("3")).await;
-    assert_eq!(full.status, 503);
+    assert_eq!(full.status(), 503);
     assert_eq!(full.header("retry-after"), Some("30"));
-    assert_eq!(json(&full.body)["error"], "the webhook queue is full");
+    assert_eq!(json(full.body())["error"], "the webhook queue is full");
 
     gate.open(2);
     router.shutdown().await;
@@ -82,7 +84,7 @@ async fn shutdown_stops_accepting_and_drains_the_queue() {
     let config = BackgroundConfig::new().with_workers(2).with_queue_capacity(8);
     let (router, done) = gated_background(config, &gate);
     for id in 1..=6 {
-        assert_eq!(router.handle(message_sent(&id.to_string())).await.status, 200);
+        assert_eq!(router.handle(message_sent(&id.to_string())).await.status(), 200);
     }
     gate.started(2).await;
 
@@ -90,9 +92,9 @@ async fn shutdown_stops_accepting_and_drains_the_queue() {
     let waited = tokio::time::timeout(Duration::from_millis(50), shutdown.as_mut()).await;
     assert!(waited.is_err(), "shutdown waits for the queued deliveries");
     let refused = router.handle(message_sent("late")).await;
-    assert_eq!(refused.status, 503);
+    assert_eq!(refused.status(), 503);
     assert_eq!(refused.header("retry-after"), Some("30"));
-    assert_eq!(json(&refused.body)["error"], "the webhook router is shutting down");
+    assert_eq!(json(refused.body())["error"], "the webhook router is shutting down");
 
     gate.open(6);
     shutdown.await;
@@ -105,7 +107,7 @@ async fn before_message_is_answered_inline_with_its_outcome() {
     let (router, _) = gated_background(BackgroundConfig::new(), &gate);
     let response = router.handle(EventBuilder::new(Trigger::BeforeMessage).build()).await;
     assert_eq!(
-        (response.status, &response.body[..]),
+        (response.status(), &response.body()[..]),
         (200, &br#"{"action":"do_not_propagate"}"#[..])
     );
     router.shutdown().await;
@@ -118,7 +120,7 @@ async fn failing_and_panicking_handlers_do_not_stop_the_worker() {
     let (router, done) = gated_background(config, &gate);
 
     for id in ["boom", "fail", "ok"] {
-        assert_eq!(router.handle(message_sent(id)).await.status, 200);
+        assert_eq!(router.handle(message_sent(id)).await.status(), 200);
     }
     gate.open(3);
     router.shutdown().await;
@@ -129,7 +131,7 @@ async fn failing_and_panicking_handlers_do_not_stop_the_worker() {
 async fn background_workers_deduplicate_too() {
     let runs = Counter::default();
     let counter = runs.clone();
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
             counter.bump();
             async { Ok::<_, Infallible>(()) }
@@ -138,7 +140,7 @@ async fn background_workers_deduplicate_too() {
         .build_background(BackgroundConfig::new().with_workers(1));
 
     for _ in 0..3 {
-        assert_eq!(router.handle(message_sent("1")).await.status, 200);
+        assert_eq!(router.handle(message_sent("1")).await.status(), 200);
     }
     router.shutdown().await;
     assert_eq!(runs.get(), 1);

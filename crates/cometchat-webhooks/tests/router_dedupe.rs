@@ -10,17 +10,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cometchat_webhooks::router::{
-    BeforeMessageOutcome, Claim, DedupeFuture, Deduper, MemoryDeduper, Router,
+    BeforeMessageOutcome, Claim, DedupeFuture, Deduper, MemoryDeduper, WebhookRouter,
 };
 use cometchat_webhooks::testing::EventBuilder;
 use cometchat_webhooks::{BeforeMessage, IdempotencyKey, MessageSent, Trigger};
 use router_support::{Counter, Gate, message_sent};
 
 /// A router whose `message_sent` handler counts its runs.
-fn counting_router(deduper: impl Deduper) -> (Router, Counter) {
+fn counting_router(deduper: impl Deduper) -> (WebhookRouter, Counter) {
     let runs = Counter::default();
     let counter = runs.clone();
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
             counter.bump();
             async { Ok::<_, Infallible>(()) }
@@ -31,10 +31,14 @@ fn counting_router(deduper: impl Deduper) -> (Router, Counter) {
 }
 
 /// A router whose `message_sent` handler waits at `gate` on its first run.
-fn gated_router(deduper: MemoryDeduper, gate: &Gate, first_fails: bool) -> (Router, Counter) {
+fn gated_router(
+    deduper: MemoryDeduper,
+    gate: &Gate,
+    first_fails: bool,
+) -> (WebhookRouter, Counter) {
     let runs = Counter::default();
     let (counter, gate) = (runs.clone(), gate.clone());
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
             let (counter, gate) = (counter.clone(), gate.clone());
             async move {
@@ -52,9 +56,9 @@ fn gated_router(deduper: MemoryDeduper, gate: &Gate, first_fails: bool) -> (Rout
     (router, runs)
 }
 
-fn spawn_delivery(router: &Router, id: &str) -> tokio::task::JoinHandle<u16> {
+fn spawn_delivery(router: &WebhookRouter, id: &str) -> tokio::task::JoinHandle<u16> {
     let (router, event) = (router.clone(), message_sent(id));
-    tokio::spawn(async move { router.handle(event).await.status })
+    tokio::spawn(async move { router.handle(event).await.status() })
 }
 
 #[tokio::test]
@@ -63,10 +67,10 @@ async fn sequential_copies_run_once_and_other_events_still_run() {
     let (router, runs) = counting_router(Arc::clone(&deduper));
 
     for _ in 0..3 {
-        assert_eq!(router.handle(message_sent("1")).await.status, 200);
+        assert_eq!(router.handle(message_sent("1")).await.status(), 200);
     }
     assert_eq!(runs.get(), 1);
-    assert_eq!(router.handle(message_sent("2")).await.status, 200);
+    assert_eq!(router.handle(message_sent("2")).await.status(), 200);
     assert_eq!(runs.get(), 2);
     assert_eq!(deduper.len(), 2);
 }
@@ -98,12 +102,12 @@ async fn a_copy_that_outwaits_a_running_first_is_asked_to_retry() {
     let first = spawn_delivery(&router, "8");
     gate.started(1).await;
     let busy = router.handle(message_sent("8")).await;
-    assert_eq!(busy.status, 503);
+    assert_eq!(busy.status(), 503);
     assert_eq!(busy.header("retry-after"), Some("10"));
 
     gate.open(1);
     assert_eq!(first.await.unwrap(), 200);
-    assert_eq!(router.handle(message_sent("8")).await.status, 200);
+    assert_eq!(router.handle(message_sent("8")).await.status(), 200);
     assert_eq!(runs.get(), 1);
 }
 
@@ -127,7 +131,7 @@ async fn a_waiting_copy_runs_the_handler_itself_when_the_first_fails() {
 async fn a_failed_handler_runs_again_on_redelivery_until_it_succeeds() {
     let attempts = Counter::default();
     let counter = attempts.clone();
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
             let attempt = counter.bump();
             async move { if attempt == 1 { Err("temporary outage") } else { Ok(()) } }
@@ -135,9 +139,9 @@ async fn a_failed_handler_runs_again_on_redelivery_until_it_succeeds() {
         .deduplicate(MemoryDeduper::new())
         .build();
 
-    assert_eq!(router.handle(message_sent("3")).await.status, 500);
-    assert_eq!(router.handle(message_sent("3")).await.status, 200);
-    assert_eq!(router.handle(message_sent("3")).await.status, 200);
+    assert_eq!(router.handle(message_sent("3")).await.status(), 500);
+    assert_eq!(router.handle(message_sent("3")).await.status(), 200);
+    assert_eq!(router.handle(message_sent("3")).await.status(), 200);
     assert_eq!(attempts.get(), 2);
 }
 
@@ -145,7 +149,7 @@ async fn a_failed_handler_runs_again_on_redelivery_until_it_succeeds() {
 async fn a_panicking_handler_releases_its_claim() {
     let attempts = Counter::default();
     let counter = attempts.clone();
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
             let attempt = counter.bump();
             async move {
@@ -156,9 +160,9 @@ async fn a_panicking_handler_releases_its_claim() {
         .deduplicate(MemoryDeduper::new())
         .build();
 
-    assert_eq!(router.handle(message_sent("4")).await.status, 500);
-    assert_eq!(router.handle(message_sent("4")).await.status, 200);
-    assert_eq!(router.handle(message_sent("4")).await.status, 200);
+    assert_eq!(router.handle(message_sent("4")).await.status(), 500);
+    assert_eq!(router.handle(message_sent("4")).await.status(), 200);
+    assert_eq!(router.handle(message_sent("4")).await.status(), 200);
     assert_eq!(attempts.get(), 2);
 }
 
@@ -166,7 +170,7 @@ async fn a_panicking_handler_releases_its_claim() {
 async fn before_message_is_never_deduplicated_because_its_answer_is_the_body() {
     let runs = Counter::default();
     let counter = runs.clone();
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on_before_message(move |_message: BeforeMessage| {
             counter.bump();
             async { Ok::<_, Infallible>(BeforeMessageOutcome::DoNotPropagate) }
@@ -177,7 +181,7 @@ async fn before_message_is_never_deduplicated_because_its_answer_is_the_body() {
 
     for _ in 0..2 {
         let response = router.handle(copy()).await;
-        assert_eq!(&response.body[..], br#"{"action":"do_not_propagate"}"#);
+        assert_eq!(&response.body()[..], br#"{"action":"do_not_propagate"}"#);
     }
     assert_eq!(runs.get(), 2);
 }
@@ -251,15 +255,15 @@ impl Deduper for Scripted {
 #[tokio::test]
 async fn the_router_obeys_any_deduper_and_survives_a_broken_one() {
     let (done, done_runs) = counting_router(Scripted(Some(Claim::Done)));
-    assert_eq!(done.handle(message_sent("1")).await.status, 200);
+    assert_eq!(done.handle(message_sent("1")).await.status(), 200);
     assert_eq!(done_runs.get(), 0);
 
     let (busy, busy_runs) = counting_router(Scripted(Some(Claim::InFlight)));
-    assert_eq!(busy.handle(message_sent("1")).await.status, 503);
+    assert_eq!(busy.handle(message_sent("1")).await.status(), 503);
     assert_eq!(busy_runs.get(), 0);
 
     let (broken, broken_runs) = counting_router(Scripted(None));
-    assert_eq!(broken.handle(message_sent("1")).await.status, 500);
-    assert_eq!(broken.handle(message_sent("2")).await.status, 500);
+    assert_eq!(broken.handle(message_sent("1")).await.status(), 500);
+    assert_eq!(broken.handle(message_sent("2")).await.status(), 500);
     assert_eq!(broken_runs.get(), 0);
 }

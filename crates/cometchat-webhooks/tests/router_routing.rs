@@ -9,7 +9,7 @@ use std::convert::Infallible;
 use std::future::{Ready, ready};
 use std::sync::{Arc, Mutex};
 
-use cometchat_webhooks::router::{BeforeMessageOutcome, Delivery, Router};
+use cometchat_webhooks::router::{BeforeMessageOutcome, Delivery, WebhookRouter};
 use cometchat_webhooks::testing::routing::{TriggerLog, record_every_trigger};
 use cometchat_webhooks::testing::{EventBuilder, samples};
 use cometchat_webhooks::{BeforeMessage, Category, Event, MessageSent, Rejection, Trigger};
@@ -32,14 +32,14 @@ fn note(
 #[tokio::test]
 async fn every_bundled_trigger_reaches_the_handler_its_argument_type_names() {
     let log = TriggerLog::default();
-    let router = record_every_trigger(Router::builder(), &log).build();
+    let router = record_every_trigger(WebhookRouter::builder(), &log).build();
 
     let mut reached = BTreeSet::new();
     for (trigger, _) in samples() {
         let event = sample(trigger);
         assert!(event.is_typed(), "{trigger}: the bundled sample should decode");
         let response = router.handle(event).await;
-        assert_eq!(response.status, 200, "{trigger}");
+        assert_eq!(response.status(), 200, "{trigger}");
         let ran = log.take();
         assert_eq!(ran.len(), 1, "{trigger}: exactly one handler runs");
         assert_eq!(ran.last(), Some(&trigger), "{trigger}: ran another trigger's handler");
@@ -53,7 +53,7 @@ async fn every_bundled_trigger_reaches_the_handler_its_argument_type_names() {
 async fn a_delivery_handler_gets_the_envelope_key_and_exact_bytes() {
     let captured = Arc::new(Mutex::new(None));
     let sink = Arc::clone(&captured);
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on_with_delivery(move |sent: MessageSent, delivery: Delivery| {
             *sink.lock().expect("not poisoned") = Some((sent, delivery));
             ready(Ok::<_, Infallible>(()))
@@ -63,7 +63,7 @@ async fn a_delivery_handler_gets_the_envelope_key_and_exact_bytes() {
     let key = event.idempotency_key();
     let raw = event.raw_bytes().clone();
 
-    assert_eq!(router.handle(event).await.status, 200);
+    assert_eq!(router.handle(event).await.status(), 200);
 
     let (sent, delivery) = captured.lock().expect("not poisoned").take().expect("the handler ran");
     assert_eq!(sent.message.id.as_deref(), Some("1"));
@@ -78,7 +78,7 @@ async fn a_delivery_handler_gets_the_envelope_key_and_exact_bytes() {
 #[tokio::test]
 async fn a_trigger_handler_beats_its_category_which_beats_the_fallback() {
     let log = Log::default();
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on({
             let log = Arc::clone(&log);
             move |_sent: MessageSent| {
@@ -97,7 +97,7 @@ async fn a_trigger_handler_beats_its_category_which_beats_the_fallback() {
         Trigger::GroupCreated,
         Trigger::CallInitiated,
     ] {
-        assert_eq!(router.handle(sample(trigger)).await.status, 200);
+        assert_eq!(router.handle(sample(trigger)).await.status(), 200);
     }
     assert_eq!(
         *log.lock().expect("not poisoned"),
@@ -114,17 +114,17 @@ async fn unknown_triggers_go_to_the_unknown_handler_else_the_fallback_never_a_ca
         .build()
     };
     let log = Log::default();
-    let without = Router::builder()
+    let without = WebhookRouter::builder()
         .on_category(Category::Message, note(&log, "message category"))
         .fallback(note(&log, "fallback"))
         .build();
-    let with = Router::builder()
+    let with = WebhookRouter::builder()
         .on_unknown(note(&log, "unknown"))
         .fallback(note(&log, "fallback"))
         .build();
 
-    assert_eq!(without.handle(unknown()).await.status, 200);
-    assert_eq!(with.handle(unknown()).await.status, 200);
+    assert_eq!(without.handle(unknown()).await.status(), 200);
+    assert_eq!(with.handle(unknown()).await.status(), 200);
     assert_eq!(*log.lock().expect("not poisoned"), ["fallback", "unknown"]);
 }
 
@@ -134,7 +134,7 @@ async fn data_that_does_not_fit_reaches_the_category_with_its_raw_data() {
     let sink = Arc::clone(&received);
     let typed = Counter::default();
     let typed_runs = typed.clone();
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
             typed_runs.bump();
             ready(Ok::<_, Infallible>(()))
@@ -150,7 +150,7 @@ async fn data_that_does_not_fit_reaches_the_category_with_its_raw_data() {
     .build();
     assert!(misfit.decode_error().is_some(), "the body should not fit MessageSent");
 
-    assert_eq!(router.handle(misfit).await.status, 200);
+    assert_eq!(router.handle(misfit).await.status(), 200);
 
     assert_eq!(typed.get(), 0);
     let event = received.lock().expect("not poisoned").take().expect("the category handler ran");
@@ -159,29 +159,29 @@ async fn data_that_does_not_fit_reaches_the_category_with_its_raw_data() {
 
 #[tokio::test]
 async fn no_handler_is_answered_200_with_an_empty_object() {
-    let router = Router::builder().build();
+    let router = WebhookRouter::builder().build();
     let response = router.handle(sample(Trigger::GroupCreated)).await;
-    assert_eq!(response.status, 200);
+    assert_eq!(response.status(), 200);
     assert_eq!(response.header("content-type"), Some("application/json"));
-    assert_eq!(&response.body[..], b"{}");
+    assert_eq!(&response.body()[..], b"{}");
 }
 
 #[tokio::test]
 async fn a_handler_error_is_a_500_that_does_not_leak_the_error() {
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(|_sent: MessageSent| async { Err::<(), _>("database password rejected") })
         .build();
     let response = router.handle(message_sent("1")).await;
-    assert_eq!(response.status, 500);
-    assert_eq!(json(&response.body), json(Rejection::HandlerFailed.body().as_bytes()));
-    assert!(!String::from_utf8_lossy(&response.body).contains("password"));
+    assert_eq!(response.status(), 500);
+    assert_eq!(json(response.body()), json(Rejection::HandlerFailed.body().as_bytes()));
+    assert!(!String::from_utf8_lossy(response.body()).contains("password"));
 }
 
 #[tokio::test]
 async fn a_panicking_handler_is_a_500_and_the_router_keeps_serving() {
     let handled = Counter::default();
     let runs = handled.clone();
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(move |sent: MessageSent| {
             let runs = runs.clone();
             async move {
@@ -198,9 +198,9 @@ async fn a_panicking_handler_is_a_500_and_the_router_keeps_serving() {
         })
         .build();
 
-    assert_eq!(router.handle(message_sent("boom")).await.status, 500);
-    assert_eq!(router.handle(sample(Trigger::GroupCreated)).await.status, 500);
-    assert_eq!(router.clone().handle(message_sent("2")).await.status, 200);
+    assert_eq!(router.handle(message_sent("boom")).await.status(), 500);
+    assert_eq!(router.handle(sample(Trigger::GroupCreated)).await.status(), 500);
+    assert_eq!(router.clone().handle(message_sent("2")).await.status(), 200);
     assert_eq!(handled.get(), 1);
 }
 
@@ -210,7 +210,7 @@ fn before_message(text: &str) -> Event {
 
 #[tokio::test]
 async fn before_message_outcomes_become_the_response_body() {
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on_before_message(|message: BeforeMessage| async move {
             let outcome = match message.text() {
                 Some("drop me") => BeforeMessageOutcome::DoNotPropagate,
@@ -227,38 +227,39 @@ async fn before_message_outcomes_become_the_response_body() {
     let dropped = router.handle(before_message("drop me")).await;
     let injected = router.handle(before_message("tag me")).await;
 
-    assert_eq!((deliver.status, &deliver.body[..]), (200, &b"{}"[..]));
+    assert_eq!((deliver.status(), &deliver.body()[..]), (200, &b"{}"[..]));
     assert_eq!(
-        (dropped.status, &dropped.body[..]),
+        (dropped.status(), &dropped.body()[..]),
         (200, &br#"{"action":"do_not_propagate"}"#[..])
     );
     assert_eq!(
-        (injected.status, &injected.body[..]),
+        (injected.status(), &injected.body()[..]),
         (200, &br#"{"moderation":{"score":0.1}}"#[..])
     );
 }
 
 #[tokio::test]
 async fn before_message_without_an_outcome_handler_delivers_unchanged() {
-    let plain =
-        Router::builder().on(|_message: BeforeMessage| async { Ok::<_, Infallible>(()) }).build();
-    let none = Router::builder().build();
-    let failing = Router::builder()
+    let plain = WebhookRouter::builder()
+        .on(|_message: BeforeMessage| async { Ok::<_, Infallible>(()) })
+        .build();
+    let none = WebhookRouter::builder().build();
+    let failing = WebhookRouter::builder()
         .on_before_message(|_message: BeforeMessage| async {
             Err::<BeforeMessageOutcome, _>("moderation service down")
         })
         .build();
 
-    assert_eq!(&plain.handle(before_message("hi")).await.body[..], b"{}");
-    assert_eq!(&none.handle(before_message("hi")).await.body[..], b"{}");
-    assert_eq!(failing.handle(before_message("hi")).await.status, 500);
+    assert_eq!(&plain.handle(before_message("hi")).await.body()[..], b"{}");
+    assert_eq!(&none.handle(before_message("hi")).await.body()[..], b"{}");
+    assert_eq!(failing.handle(before_message("hi")).await.status(), 500);
 }
 
 #[test]
 fn a_router_can_be_shared_between_framework_workers() {
     fn shareable<T: Send + Sync + Clone + 'static>() {}
     fn sendable<T: Send>(_: &T) {}
-    shareable::<Router>();
-    let router = Router::builder().build();
+    shareable::<WebhookRouter>();
+    let router = WebhookRouter::builder().build();
     sendable(&router.handle(sample(Trigger::MessageSent)));
 }

@@ -8,7 +8,7 @@ mod router_support;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use cometchat_webhooks::router::{BackgroundConfig, Router};
+use cometchat_webhooks::router::{BackgroundConfig, WebhookRouter};
 use cometchat_webhooks::testing::EventBuilder;
 use cometchat_webhooks::{MessageSent, Trigger};
 use tracing_subscriber::fmt::MakeWriter;
@@ -75,7 +75,7 @@ fn closed_spans(logs: &str) -> Vec<&str> {
 #[tokio::test]
 async fn one_span_per_delivery_records_identifiers_and_outcome_but_no_text() {
     let (captured, _guard) = capture_logs();
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(|sent: MessageSent| async move {
             match sent.message.id.as_deref() {
                 Some("1") => Ok(()),
@@ -85,8 +85,8 @@ async fn one_span_per_delivery_records_identifiers_and_outcome_but_no_text() {
         .build();
     let key = secret_message("1").idempotency_key();
 
-    assert_eq!(router.handle(secret_message("1")).await.status, 200);
-    assert_eq!(router.handle(secret_message("2")).await.status, 500);
+    assert_eq!(router.handle(secret_message("1")).await.status(), 200);
+    assert_eq!(router.handle(secret_message("2")).await.status(), 500);
 
     let logs = captured.text();
     let spans = closed_spans(&logs);
@@ -104,11 +104,11 @@ async fn one_span_per_delivery_records_identifiers_and_outcome_but_no_text() {
 #[tokio::test]
 async fn a_queued_delivery_ends_its_span_with_the_worker_outcome() {
     let (captured, _guard) = capture_logs();
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(|_sent: MessageSent| async { Ok::<_, std::convert::Infallible>(()) })
         .build_background(BackgroundConfig::new().with_workers(1));
 
-    assert_eq!(router.handle(secret_message("1")).await.status, 200);
+    assert_eq!(router.handle(secret_message("1")).await.status(), 200);
     router.shutdown().await;
 
     let logs = captured.text();
@@ -122,8 +122,8 @@ async fn a_queued_delivery_ends_its_span_with_the_worker_outcome() {
 #[tokio::test]
 async fn an_unhandled_delivery_is_traced_at_debug() {
     let (captured, _guard) = capture_logs();
-    let router = Router::builder().build();
-    assert_eq!(router.handle(secret_message("1")).await.status, 200);
+    let router = WebhookRouter::builder().build();
+    assert_eq!(router.handle(secret_message("1")).await.status(), 200);
 
     let logs = captured.text();
     assert!(logs.contains("DEBUG") && logs.contains("no handler for this trigger"), "{logs}");

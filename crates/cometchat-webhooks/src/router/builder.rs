@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::Router;
+use super::WebhookRouter;
 use super::background::{BackgroundConfig, Queue};
 use super::before_message::BeforeMessageOutcome;
 use super::dedupe::Deduper;
@@ -17,7 +17,7 @@ use crate::event::Event;
 use crate::payload::BeforeMessage;
 use crate::trigger::{Category, Trigger, TypedPayload};
 
-/// Collects handlers; [`build`](Self::build) turns it into a [`Router`].
+/// Collects handlers; [`build`](Self::build) turns it into a [`WebhookRouter`].
 ///
 /// Handlers are async closures returning `Result<(), E>` for any error type
 /// that converts into `Box<dyn Error + Send + Sync>`; they reach application
@@ -135,8 +135,8 @@ impl RouterBuilder {
     }
 
     /// A router that runs each handler while CometChat waits for the answer.
-    pub fn build(self) -> Router {
-        Router {
+    pub fn build(self) -> WebhookRouter {
+        WebhookRouter {
             dispatcher: Arc::new(Dispatcher::new(self.routes, self.deduper)),
             queue: None,
             retry_after: self.retry_after,
@@ -147,15 +147,15 @@ impl RouterBuilder {
     /// on `config.workers()` worker tasks; a full queue is answered 503
     /// with `Retry-After`. A handler's failure can then no longer make
     /// CometChat re-deliver: it is logged. `before_message` still runs
-    /// inline. Call [`Router::shutdown`] to drain the queue before exiting.
+    /// inline. Call [`WebhookRouter::shutdown`] to drain the queue before exiting.
     ///
     /// # Panics
     /// Outside a Tokio runtime, like `tokio::spawn`: the workers are spawned
     /// on the current runtime.
-    pub fn build_background(self, config: BackgroundConfig) -> Router {
+    pub fn build_background(self, config: BackgroundConfig) -> WebhookRouter {
         let dispatcher = Arc::new(Dispatcher::new(self.routes, self.deduper));
         let queue = Queue::start(config, Arc::clone(&dispatcher));
-        Router { dispatcher, queue: Some(Arc::new(queue)), retry_after: self.retry_after }
+        WebhookRouter { dispatcher, queue: Some(Arc::new(queue)), retry_after: self.retry_after }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::FutureExt;
@@ -10,8 +11,9 @@ use tokio::task::JoinHandle;
 use tracing::{Instrument, Span};
 
 use super::dedupe::{Claim, Deduper};
-use super::handler::{ErasedHandler, ReplyFuture};
+use super::handler::{ErasedHandler, ReplyFuture, accepted_body};
 use super::routes::Routes;
+use crate::contract::{Rejection, WebhookResponse};
 use crate::event::Event;
 use crate::idempotency::IdempotencyKey;
 use crate::trigger::Trigger;
@@ -56,6 +58,24 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// The answer to CometChat: a success, or the [`Rejection`] that
+    /// decides the status.
+    pub(crate) fn into_response(self, retry_after: Duration) -> WebhookResponse {
+        let rejection = match self {
+            Outcome::Handled(body) => return WebhookResponse::accepted(body),
+            Outcome::Unhandled | Outcome::Duplicate | Outcome::Queued => {
+                return WebhookResponse::accepted(accepted_body());
+            }
+            Outcome::Failed | Outcome::Panicked => Rejection::HandlerFailed,
+            Outcome::QueueFull => Rejection::QueueFull { retry_after },
+            Outcome::InFlight => Rejection::InFlight { retry_after },
+            Outcome::ShuttingDown => Rejection::ShuttingDown { retry_after },
+        };
+        WebhookResponse::from(rejection)
+    }
+}
+
 /// What every way of running a handler shares: the table and the deduper.
 pub(crate) struct Dispatcher {
     routes: Routes,
@@ -79,20 +99,20 @@ impl Dispatcher {
         self.routes.route(event.payload()).cloned()
     }
 
-    /// Runs a handler, de-duplicated when a deduper is set. `before_message`
-    /// is never de-duplicated: its answer is the handler's outcome, which a
-    /// skipped run could not give.
+    /// Runs a handler detached or queued, de-duplicated when a deduper is
+    /// set (the router then always computed the key). `before_message`
+    /// never comes here: it runs inline (see `WebhookRouter::run_mode`).
     pub(crate) async fn execute(
         &self,
         handler: ErasedHandler,
         event: Event,
         key: Option<IdempotencyKey>,
     ) -> Outcome {
-        match &self.deduper {
-            Some(deduper) if !is_synchronous(&event) => {
+        match (&self.deduper, key) {
+            (Some(deduper), Some(key)) => {
                 run_deduplicated(deduper.as_ref(), &handler, event, key).await
             }
-            _ => run_caught(&handler, event, key).await,
+            (_, key) => run_caught(&handler, event, key).await,
         }
     }
 
@@ -139,7 +159,7 @@ pub(crate) async fn run_caught(
     event: Event,
     key: Option<IdempotencyKey>,
 ) -> Outcome {
-    settle(handler(event, key)).await
+    settle(handler.call(event, key)).await
 }
 
 /// Awaits a handler's future, turning its error or panic into an outcome.
@@ -164,9 +184,8 @@ async fn run_deduplicated(
     deduper: &dyn Deduper,
     handler: &ErasedHandler,
     event: Event,
-    key: Option<IdempotencyKey>,
+    key: IdempotencyKey,
 ) -> Outcome {
-    let key = key.unwrap_or_else(|| event.idempotency_key());
     match deduper.claim(&key).await {
         Claim::Done => {
             tracing::debug!("already handled; not running again");
@@ -185,5 +204,24 @@ async fn run_deduplicated(
             }
             outcome
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_answered_as_their_rejections() {
+        let wait = Duration::from_secs(7);
+        let failed = Outcome::Failed.into_response(wait);
+        assert_eq!(failed, WebhookResponse::from(Rejection::HandlerFailed));
+        let full = Outcome::QueueFull.into_response(wait);
+        assert_eq!((full.status(), full.header("retry-after")), (503, Some("7")));
+        let busy = Outcome::InFlight.into_response(wait);
+        assert_eq!(busy.body(), r#"{"error":"this delivery is already being handled"}"#);
+        let closing = Outcome::ShuttingDown.into_response(wait);
+        assert_eq!(closing.body(), r#"{"error":"the webhook router is shutting down"}"#);
+        assert_eq!(Outcome::Duplicate.into_response(wait).body(), "{}");
     }
 }

@@ -28,10 +28,36 @@ pub(crate) type Reply = Result<Bytes, BoxError>;
 /// The future every erased handler returns.
 pub(crate) type ReplyFuture = Pin<Box<dyn Future<Output = Reply> + Send>>;
 
-/// Every handler as stored: the event, and its idempotency key when the
-/// router already computed it (so a handler that wants it need not redo it).
-pub(crate) type ErasedHandler =
-    Arc<dyn Fn(Event, Option<IdempotencyKey>) -> ReplyFuture + Send + Sync>;
+/// The erased call: the event, and its idempotency key when the router
+/// computed it.
+type ErasedCall = dyn Fn(Event, Option<IdempotencyKey>) -> ReplyFuture + Send + Sync;
+
+/// Every handler as stored: its call, and whether it takes the idempotency
+/// key, so the router computes the key (once) only when something uses it.
+#[derive(Clone)]
+pub(crate) struct ErasedHandler {
+    call: Arc<ErasedCall>,
+    wants_key: bool,
+}
+
+impl ErasedHandler {
+    fn new(
+        wants_key: bool,
+        call: impl Fn(Event, Option<IdempotencyKey>) -> ReplyFuture + Send + Sync + 'static,
+    ) -> Self {
+        Self { call: Arc::new(call), wants_key }
+    }
+
+    /// Whether the handler reads the idempotency key.
+    pub(crate) fn wants_key(&self) -> bool {
+        self.wants_key
+    }
+
+    /// Starts the handler; only its future is left to await.
+    pub(crate) fn call(&self, event: Event, key: Option<IdempotencyKey>) -> ReplyFuture {
+        (self.call)(event, key)
+    }
+}
 
 /// The body of an ordinary 200 (and of a `before_message` left unchanged).
 pub(crate) fn accepted_body() -> Bytes {
@@ -46,9 +72,11 @@ where
     Fut: Future<Output = Result<(), E>> + Send + 'static,
     E: Into<BoxError>,
 {
-    Arc::new(move |event: Event, _key| match T::from_payload(event.into_payload()) {
-        Ok(payload) => call_now(|| handler(payload)),
-        Err(_) => mismatch::<T>(),
+    ErasedHandler::new(false, move |event: Event, _key| {
+        match T::from_payload(event.into_payload()) {
+            Ok(payload) => call_now(|| handler(payload)),
+            Err(_) => mismatch::<T>(),
+        }
     })
 }
 
@@ -61,9 +89,10 @@ where
     Fut: Future<Output = Result<(), E>> + Send + 'static,
     E: Into<BoxError>,
 {
-    Arc::new(move |event: Event, key: Option<IdempotencyKey>| {
+    ErasedHandler::new(true, move |event: Event, key: Option<IdempotencyKey>| {
         let Some(payload) = event.typed::<T>().cloned() else { return mismatch::<T>() };
-        let key = key.unwrap_or_else(|| event.idempotency_key());
+        // The router computes the key for every handler that wants it.
+        let Some(key) = key else { return defect(RoutingDefect::NoKey(T::TRIGGER.as_str())) };
         call_now(|| handler(payload, Delivery::new(event, key)))
     })
 }
@@ -75,9 +104,11 @@ where
     Fut: Future<Output = Result<BeforeMessageOutcome, E>> + Send + 'static,
     E: Into<BoxError>,
 {
-    Arc::new(move |event: Event, _key| match BeforeMessage::from_payload(event.into_payload()) {
-        Ok(message) => call_now(|| handler(message)),
-        Err(_) => mismatch::<BeforeMessage>(),
+    ErasedHandler::new(false, move |event: Event, _key| {
+        match BeforeMessage::from_payload(event.into_payload()) {
+            Ok(message) => call_now(|| handler(message)),
+            Err(_) => mismatch::<BeforeMessage>(),
+        }
     })
 }
 
@@ -88,7 +119,7 @@ where
     Fut: Future<Output = Result<(), E>> + Send + 'static,
     E: Into<BoxError>,
 {
-    Arc::new(move |event: Event, _key| call_now(|| handler(event)))
+    ErasedHandler::new(false, move |event: Event, _key| call_now(|| handler(event)))
 }
 
 /// Calls the user's closure now, so only the future it returns is boxed.
@@ -126,17 +157,34 @@ impl<E: Into<BoxError>> IntoReply for Result<BeforeMessageOutcome, E> {
 /// this is a defect in the routing table, reported as a failed handler
 /// rather than a panic.
 fn mismatch<T: TypedPayload>() -> ReplyFuture {
-    let error: BoxError = Box::new(PayloadMismatch(T::TRIGGER.as_str()));
+    defect(RoutingDefect::Mismatch(T::TRIGGER.as_str()))
+}
+
+fn defect(defect: RoutingDefect) -> ReplyFuture {
+    let error: BoxError = Box::new(defect);
     Box::pin(ready(Err(error)))
 }
 
+/// A handler called with what routing promised it but did not give.
 #[derive(Debug)]
-struct PayloadMismatch(&'static str);
+enum RoutingDefect {
+    /// An event of another trigger.
+    Mismatch(&'static str),
+    /// No idempotency key for a handler that takes one.
+    NoKey(&'static str),
+}
 
-impl fmt::Display for PayloadMismatch {
+impl fmt::Display for RoutingDefect {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "the event was routed to the `{}` handler but is not one", self.0)
+        match self {
+            RoutingDefect::Mismatch(trigger) => {
+                write!(formatter, "the event was routed to the `{trigger}` handler but is not one")
+            }
+            RoutingDefect::NoKey(trigger) => {
+                write!(formatter, "the `{trigger}` handler was called without the idempotency key")
+            }
+        }
     }
 }
 
-impl Error for PayloadMismatch {}
+impl Error for RoutingDefect {}

@@ -9,7 +9,6 @@ mod dedupe;
 mod delivery;
 mod dispatch;
 mod handler;
-mod response;
 mod routes;
 mod trace;
 
@@ -25,26 +24,27 @@ pub use before_message::BeforeMessageOutcome;
 pub use builder::RouterBuilder;
 pub use dedupe::{Claim, DedupeFuture, Deduper, MemoryDeduper};
 pub use delivery::Delivery;
-pub use response::RouterResponse;
 
+use crate::contract::WebhookResponse;
 use crate::event::Event;
 use crate::idempotency::IdempotencyKey;
 use background::{Job, Queue};
 use dispatch::{Dispatcher, Outcome};
-use handler::ReplyFuture;
+use handler::{ErasedHandler, ReplyFuture};
 
 /// Routes decoded webhook events to typed async handlers.
 ///
 /// Cheap to clone (one shared table), `Send + Sync`: build it once and share
-/// it between a framework's workers. Build it with [`Router::builder`].
+/// it between a framework's workers. Build it with
+/// [`WebhookRouter::builder`].
 #[derive(Clone)]
-pub struct Router {
+pub struct WebhookRouter {
     dispatcher: Arc<Dispatcher>,
     queue: Option<Arc<Queue>>,
     retry_after: Duration,
 }
 
-impl Router {
+impl WebhookRouter {
     /// Starts a router with no handlers.
     pub fn builder() -> RouterBuilder {
         RouterBuilder::new()
@@ -61,19 +61,19 @@ impl Router {
     /// - de-duplication: 200 without running for a delivery already handled,
     ///   503 with `Retry-After` while another copy is still running.
     ///
+    /// Every status comes from [`Rejection`](crate::contract::Rejection).
     /// Needs a Tokio runtime when de-duplication is on: the handler then runs
     /// as its own task, so a dropped request cannot leave its claim unsettled.
-    pub async fn handle(&self, event: Event) -> RouterResponse {
+    pub async fn handle(&self, event: Event) -> WebhookResponse {
         let span = trace::delivery_span(&event);
-        let key = self.key_if_needed(&event, &span);
         // The handler's synchronous part runs in `start`, inside the span.
-        let outcome = match span.in_scope(|| self.start(event, key, &span)) {
+        let outcome = match span.in_scope(|| self.start(event, &span)) {
             Started::Finished(outcome) => outcome,
             Started::Running(reply) => dispatch::settle(reply).instrument(span.clone()).await,
             Started::Detached(task) => dispatch::join(task).instrument(span.clone()).await,
         };
         trace::record_outcome(&span, &outcome);
-        RouterResponse::for_outcome(outcome, self.retry_after)
+        outcome.into_response(self.retry_after)
     }
 
     /// Background mode: stops queueing deliveries (they are answered 503;
@@ -92,38 +92,73 @@ impl Router {
         self.queue.is_some()
     }
 
-    /// The key is computed only when something uses it: the deduper, or a
-    /// subscriber that records the span.
-    fn key_if_needed(&self, event: &Event, span: &Span) -> Option<IdempotencyKey> {
-        let wanted = self.dispatcher.deduplicates() || !span.is_disabled();
+    /// Picks the handler, computes the key once if anything uses it, and
+    /// starts the delivery the way [`run_mode`](Self::run_mode) says,
+    /// without awaiting: the event moves straight into the handler's boxed
+    /// future, which keeps the future `handle` returns small.
+    fn start(&self, event: Event, span: &Span) -> Started {
+        let handler = self.dispatcher.handler_for(&event);
+        let key = self.key_if_needed(&event, handler.as_ref(), span);
+        let Some(handler) = handler else {
+            tracing::debug!(parent: span, "no handler for this trigger");
+            return Started::Finished(Outcome::Unhandled);
+        };
+        match self.run_mode(&event) {
+            RunMode::Inline => Started::Running(handler.call(event, key)),
+            RunMode::Detached => {
+                Started::Detached(Dispatcher::spawn(&self.dispatcher, handler, event, key, span))
+            }
+            RunMode::Queued(queue) => {
+                Started::Finished(queue.push(Job { handler, event, key, span: span.clone() }))
+            }
+        }
+    }
+
+    /// How a delivery runs: the one place this is decided.
+    fn run_mode(&self, event: &Event) -> RunMode<'_> {
+        // before_message is answered inline and never skipped as a
+        // duplicate: CometChat waits for its body, the handler's outcome.
+        if dispatch::is_synchronous(event) {
+            return RunMode::Inline;
+        }
+        match &self.queue {
+            Some(queue) => RunMode::Queued(queue),
+            // The claim must be settled even if the request is dropped.
+            None if self.dispatcher.deduplicates() => RunMode::Detached,
+            None => RunMode::Inline,
+        }
+    }
+
+    /// The idempotency key, computed once and only when something uses it:
+    /// the deduper, a handler that takes it, or a subscriber that records
+    /// the span.
+    fn key_if_needed(
+        &self,
+        event: &Event,
+        handler: Option<&ErasedHandler>,
+        span: &Span,
+    ) -> Option<IdempotencyKey> {
+        let wanted = self.dispatcher.deduplicates()
+            || handler.is_some_and(ErasedHandler::wants_key)
+            || !span.is_disabled();
         let key = wanted.then(|| event.idempotency_key())?;
         span.record("idempotency_key", key.as_str());
         Some(key)
     }
-
-    /// Picks the handler and starts it, without awaiting: the event moves
-    /// straight into the handler's boxed future, which keeps the future
-    /// `handle` returns small.
-    fn start(&self, event: Event, key: Option<IdempotencyKey>, span: &Span) -> Started {
-        let Some(handler) = self.dispatcher.handler_for(&event) else {
-            tracing::debug!(parent: span, "no handler for this trigger");
-            return Started::Finished(Outcome::Unhandled);
-        };
-        // before_message is answered inline: CometChat waits for its body.
-        let synchronous = dispatch::is_synchronous(&event);
-        match &self.queue {
-            Some(queue) if !synchronous => {
-                Started::Finished(queue.push(Job { handler, event, key, span: span.clone() }))
-            }
-            _ if synchronous || !self.dispatcher.deduplicates() => {
-                Started::Running(handler(event, key))
-            }
-            _ => Started::Detached(Dispatcher::spawn(&self.dispatcher, handler, event, key, span)),
-        }
-    }
 }
 
-/// What [`Router::handle`] still has to wait for.
+/// Where a delivery's handler runs.
+enum RunMode<'a> {
+    /// In the request, while CometChat waits.
+    Inline,
+    /// As its own task the request awaits, so it finishes even if the
+    /// request is dropped.
+    Detached,
+    /// On a background worker, after the request is answered.
+    Queued(&'a Queue),
+}
+
+/// What [`WebhookRouter::handle`] still has to wait for.
 enum Started {
     /// Nothing: the outcome is known.
     Finished(Outcome),
@@ -133,10 +168,10 @@ enum Started {
     Detached(JoinHandle<Outcome>),
 }
 
-impl fmt::Debug for Router {
+impl fmt::Debug for WebhookRouter {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter
-            .debug_struct("Router")
+            .debug_struct("WebhookRouter")
             .field("routes", &self.dispatcher.routes())
             .field("deduplicates", &self.dispatcher.deduplicates())
             .field("background", &self.is_background())

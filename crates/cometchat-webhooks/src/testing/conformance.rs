@@ -30,7 +30,7 @@ use std::future::Future;
 use bytes::Bytes;
 
 use crate::auth::BasicAuth;
-use crate::receiver::ReceiverConfig;
+use crate::contract::ReceiverConfig;
 
 pub use cases::{cases, not_configured};
 pub use check::{Failures, Mismatch};

@@ -13,11 +13,11 @@
 //! [`receiver_config`]: super::conformance::receiver_config
 //!
 //! ```
-//! use cometchat_webhooks::router::Router;
+//! use cometchat_webhooks::router::WebhookRouter;
 //! use cometchat_webhooks::testing::router_conformance::{self, Answer, Request, Scenario};
 //!
 //! // A stand-in for a framework: answers 404 to everything.
-//! async fn send(_router: Router, _request: Request) -> Answer {
+//! async fn send(_router: WebhookRouter, _request: Request) -> Answer {
 //!     Answer::new(404, Vec::<(&str, &str)>::new(), Vec::new())
 //! }
 //!
@@ -44,7 +44,7 @@ use bytes::Bytes;
 
 use super::basic_auth_header;
 use super::conformance::{PASSWORD, PATH, USERNAME};
-use crate::router::Router;
+use crate::router::WebhookRouter;
 
 pub use handlers::{RunCount, counting_router};
 pub use scenarios::Scenario;
@@ -156,7 +156,7 @@ impl Answer {
 /// The framework under test: sends a request to an app that mounts the
 /// router at [`PATH`] with [`receiver_config`](super::conformance::receiver_config).
 ///
-/// Every `FnMut(Router, Request) -> impl Future<Output = Answer>` is one.
+/// Every `FnMut(WebhookRouter, Request) -> impl Future<Output = Answer>` is one.
 /// The router is a clone sharing its handlers, de-duplication and queue with
 /// the scenario's, so an app may be built anew for every request.
 pub trait Framework {
@@ -164,17 +164,17 @@ pub trait Framework {
     type Answering: Future<Output = Answer>;
 
     /// Sends `request` to an app serving `router`.
-    fn send(&mut self, router: &Router, request: Request) -> Self::Answering;
+    fn send(&mut self, router: &WebhookRouter, request: Request) -> Self::Answering;
 }
 
 impl<Sender, Answering> Framework for Sender
 where
-    Sender: FnMut(Router, Request) -> Answering,
+    Sender: FnMut(WebhookRouter, Request) -> Answering,
     Answering: Future<Output = Answer>,
 {
     type Answering = Answering;
 
-    fn send(&mut self, router: &Router, request: Request) -> Answering {
+    fn send(&mut self, router: &WebhookRouter, request: Request) -> Answering {
         self(router.clone(), request)
     }
 }

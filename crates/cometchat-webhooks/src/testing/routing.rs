@@ -4,17 +4,17 @@
 //!
 //! ```
 //! use cometchat_webhooks::Event;
-//! use cometchat_webhooks::router::Router;
+//! use cometchat_webhooks::router::WebhookRouter;
 //! use cometchat_webhooks::testing::routing::{TriggerLog, record_every_trigger};
 //! use cometchat_webhooks::testing::samples;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! let log = TriggerLog::default();
-//! let router = record_every_trigger(Router::builder(), &log).build();
+//! let router = record_every_trigger(WebhookRouter::builder(), &log).build();
 //! for (trigger, body) in samples() {
 //!     let event = Event::from_slice(body).expect("bundled samples decode");
-//!     assert_eq!(router.handle(event).await.status, 200);
+//!     assert_eq!(router.handle(event).await.status(), 200);
 //!     assert_eq!(log.take(), vec![trigger]);
 //! }
 //! # }

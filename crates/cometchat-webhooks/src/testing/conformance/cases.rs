@@ -5,8 +5,7 @@ use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 
 use super::{Case, CaseRequest, Delivery, Expected, PASSWORD, USERNAME, WRONG_PASSWORD};
-use crate::error::WWW_AUTHENTICATE;
-use crate::receiver::ReceiverConfig;
+use crate::contract::{ReceiverConfig, WWW_AUTHENTICATE};
 use crate::testing::{EventBuilder, SHAPE_VARIANTS, basic_auth_header, sample_body, samples};
 use crate::trigger::Trigger;
 

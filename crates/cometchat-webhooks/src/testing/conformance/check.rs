@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::{Answer, Case, Expected, PASSWORD, WRONG_PASSWORD};
-use crate::error::ERROR_CONTENT_TYPE;
+use crate::contract::JSON_CONTENT_TYPE;
 
 /// How much of an unexpected body a report shows.
 const BODY_EXCERPT: usize = 200;
@@ -53,7 +53,7 @@ impl Case {
         headers: &[(&'static str, &'static str)],
         problems: &mut Vec<String>,
     ) {
-        let required = std::iter::once(&("content-type", ERROR_CONTENT_TYPE)).chain(headers);
+        let required = std::iter::once(&("content-type", JSON_CONTENT_TYPE)).chain(headers);
         for (name, value) in required {
             let found = header_values(answer, name);
             if !found.iter().any(|found| found.eq_ignore_ascii_case(value.as_bytes())) {

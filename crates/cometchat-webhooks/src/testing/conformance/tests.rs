@@ -5,7 +5,7 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use super::*;
-use crate::error::Rejection;
+use crate::contract::{self, Rejection, RequestHead, WebhookResponse};
 
 /// The contract with no framework: what every adapter must reproduce.
 fn reference_answer(case: &Case) -> Answer {
@@ -13,17 +13,10 @@ fn reference_answer(case: &Case) -> Answer {
     if request.method != "POST" {
         return Answer { status: 405, headers: Vec::new(), body: Vec::new(), seen_trigger: None };
     }
-    let config = receiver_config();
-    let header = |name| request.header(name).map(str::as_bytes);
-    let outcome = config.admit(header("authorization"), header("content-length")).and_then(
-        |mut collector| {
-            for chunk in request.chunks() {
-                collector.push(&chunk)?;
-            }
-            config.decode(collector.finish())
-        },
-    );
-    match outcome {
+    let head = RequestHead::from_headers(request.headers.iter().map(|(n, v)| (*n, v.as_bytes())));
+    let chunks = request.chunks().into_iter().map(Ok::<_, std::convert::Infallible>);
+    let body = futures_util::stream::iter(chunks);
+    match block_on(contract::receive(&receiver_config(), head, body)) {
         Ok(event) => Answer {
             status: 200,
             headers: Vec::new(),
@@ -35,12 +28,12 @@ fn reference_answer(case: &Case) -> Answer {
 }
 
 fn render(rejection: &Rejection) -> Answer {
-    let mut headers = vec![("content-type".to_owned(), b"application/json".to_vec())];
-    headers.extend(rejection.headers().into_iter().map(|(n, v)| (n.to_owned(), v.into_bytes())));
+    let response = WebhookResponse::from(rejection);
+    let headers = response.headers().map(|(n, v)| (n.to_owned(), v.as_bytes().to_vec())).collect();
     Answer {
-        status: rejection.status(),
+        status: response.status(),
         headers,
-        body: rejection.body().into_bytes(),
+        body: response.body().to_vec(),
         seen_trigger: None,
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::MessageSent;
-use crate::router::{Router, RouterBuilder};
+use crate::router::{RouterBuilder, WebhookRouter};
 
 /// How many times a handler ran. Clones share one count, so the handler and
 /// the test can each hold one.
@@ -31,8 +31,8 @@ impl RunCount {
 
 /// A router whose one handler takes [`MessageSent`], notes its run in
 /// `runs` and succeeds.
-pub fn counting_router(runs: &RunCount) -> Router {
-    count_message_sent(Router::builder(), runs).build()
+pub fn counting_router(runs: &RunCount) -> WebhookRouter {
+    count_message_sent(WebhookRouter::builder(), runs).build()
 }
 
 /// Registers the handler of [`counting_router`] on `builder`.

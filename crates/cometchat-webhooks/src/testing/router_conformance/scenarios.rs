@@ -9,7 +9,7 @@ use bytes::Bytes;
 use super::expect::{self, Checked, at};
 use super::handlers::{Gate, count_message_sent, counting_router};
 use super::{Answer, Framework, Request, RunCount};
-use crate::router::{BackgroundConfig, BeforeMessageOutcome, MemoryDeduper, Router};
+use crate::router::{BackgroundConfig, BeforeMessageOutcome, MemoryDeduper, WebhookRouter};
 use crate::testing::conformance::WRONG_PASSWORD;
 use crate::testing::routing::{TriggerLog, record_every_trigger};
 use crate::testing::{EventBuilder, sample_body, samples};
@@ -102,7 +102,7 @@ fn message_sent() -> &'static [u8] {
 
 async fn every_trigger_reaches_its_handler(framework: &mut impl Framework) -> Checked {
     let log = TriggerLog::default();
-    let router = record_every_trigger(Router::builder(), &log).build();
+    let router = record_every_trigger(WebhookRouter::builder(), &log).build();
     for (trigger, body) in samples() {
         let answer = framework.send(&router, Request::webhook(body)).await;
         at(trigger, expect::json(&answer, 200, "{}"))?;
@@ -115,7 +115,7 @@ async fn every_trigger_reaches_its_handler(framework: &mut impl Framework) -> Ch
 }
 
 async fn handler_error_is_500(framework: &mut impl Framework) -> Checked {
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on(|_sent: MessageSent| async { Err::<(), _>("database unavailable") })
         .build();
     let answer = framework.send(&router, Request::webhook(message_sent())).await;
@@ -134,7 +134,7 @@ async fn panic_is_500_then_next_is_served(framework: &mut impl Framework) -> Che
             }
         }
     };
-    let router = Router::builder().on(first_panics).build();
+    let router = WebhookRouter::builder().on(first_panics).build();
     let panicked = framework.send(&router, Request::webhook(message_sent())).await;
     at("the run that panics", expect::json(&panicked, 500, HANDLER_FAILED))?;
     let served = framework.send(&router, Request::webhook(message_sent())).await;
@@ -144,8 +144,9 @@ async fn panic_is_500_then_next_is_served(framework: &mut impl Framework) -> Che
 
 async fn duplicate_runs_once(framework: &mut impl Framework) -> Checked {
     let runs = RunCount::default();
-    let router =
-        count_message_sent(Router::builder(), &runs).deduplicate(MemoryDeduper::new()).build();
+    let router = count_message_sent(WebhookRouter::builder(), &runs)
+        .deduplicate(MemoryDeduper::new())
+        .build();
     for delivery in ["the first delivery", "its copy"] {
         let answer = framework.send(&router, Request::webhook(message_sent())).await;
         at(delivery, expect::json(&answer, 200, "{}"))?;
@@ -160,7 +161,7 @@ async fn duplicate_runs_once(framework: &mut impl Framework) -> Checked {
 async fn full_queue_is_503(framework: &mut impl Framework) -> Checked {
     let gate = Gate::new();
     let router = gate
-        .hold_message_sent(Router::builder())
+        .hold_message_sent(WebhookRouter::builder())
         .retry_after(Duration::from_secs(7))
         .build_background(BackgroundConfig::new().with_workers(1).with_queue_capacity(1));
     let refused = fill_the_queue(framework, &router, &gate).await;
@@ -182,7 +183,7 @@ async fn full_queue_is_503(framework: &mut impl Framework) -> Checked {
 /// the queue full. Returns the answer to the third.
 async fn fill_the_queue(
     framework: &mut impl Framework,
-    router: &Router,
+    router: &WebhookRouter,
     gate: &Gate,
 ) -> Result<Answer, String> {
     let first = framework.send(router, Request::webhook(message_sent())).await;
@@ -194,7 +195,7 @@ async fn fill_the_queue(
 }
 
 async fn before_message_outcomes_are_bodies(framework: &mut impl Framework) -> Checked {
-    let router = Router::builder()
+    let router = WebhookRouter::builder()
         .on_before_message(|message: BeforeMessage| async move {
             match message.text() {
                 Some("drop me") => Ok(BeforeMessageOutcome::DoNotPropagate),

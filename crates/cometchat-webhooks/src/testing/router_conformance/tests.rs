@@ -1,29 +1,24 @@
 //! The suite checked against the core itself: a plain-Rust framework built
-//! from [`ReceiverConfig`](crate::ReceiverConfig) and [`Router::handle`]
+//! from [`ReceiverConfig`](crate::ReceiverConfig) and [`WebhookRouter::handle`]
 //! passes every scenario, and a wrong answer is named.
 
 use super::*;
-use crate::router::RouterResponse;
+use crate::contract::{self, RequestHead, WebhookResponse};
 use crate::testing::conformance::receiver_config;
 
 /// What every adapter's mount must reproduce, with no framework.
-async fn reference(router: Router, request: Request) -> Answer {
+async fn reference(router: WebhookRouter, request: Request) -> Answer {
     if request.method != "POST" {
         return Answer::new(405, [("allow", "POST")], Vec::new());
     }
-    let config = receiver_config();
-    let header = |name| request.header(name).map(str::as_bytes);
-    let admitted = config.admit(header("authorization"), None).and_then(|mut collector| {
-        collector.push(&request.body)?;
-        config.decode(collector.finish())
-    });
-    let response = match admitted {
+    let head = RequestHead::from_headers(request.headers.iter().map(|(n, v)| (*n, v.as_bytes())));
+    let body =
+        futures_util::stream::iter([Ok::<_, std::convert::Infallible>(request.body.clone())]);
+    let response = match contract::receive(&receiver_config(), head, body).await {
         Ok(event) => router.handle(event).await,
-        Err(rejection) => RouterResponse::from(rejection),
+        Err(rejection) => WebhookResponse::from(rejection),
     };
-    let content_type = ("content-type", response.content_type.to_owned());
-    let headers = std::iter::once(content_type).chain(response.headers);
-    Answer::new(response.status, headers, response.body.to_vec())
+    Answer::new(response.status(), response.headers(), response.body().to_vec())
 }
 
 #[tokio::test]
@@ -33,7 +28,7 @@ async fn the_core_alone_passes_every_scenario() {
 
 #[tokio::test]
 async fn a_405_with_a_body_is_named_with_its_scenario() {
-    let chatty = |router: Router, request: Request| async move {
+    let chatty = |router: WebhookRouter, request: Request| async move {
         let mut answer = reference(router, request).await;
         if answer.status == 405 {
             answer.body = b"Method Not Allowed".to_vec();
@@ -53,7 +48,7 @@ async fn a_405_with_a_body_is_named_with_its_scenario() {
 
 #[tokio::test]
 async fn a_framework_that_answers_without_the_router_is_caught() {
-    let skips_the_router = |_router: Router, _request: Request| async {
+    let skips_the_router = |_router: WebhookRouter, _request: Request| async {
         Answer::new(200, [("content-type", "application/json")], b"{}".to_vec())
     };
     let mut framework = skips_the_router;
