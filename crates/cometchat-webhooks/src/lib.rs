@@ -4,14 +4,13 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod auth;
+pub mod auth;
 mod decode;
 mod error;
 mod event;
-mod facts;
 mod idempotency;
-mod model;
-mod payload;
+pub mod model;
+pub mod payload;
 mod receiver;
 mod trigger;
 
@@ -24,19 +23,21 @@ pub mod media;
 #[cfg(feature = "router")]
 pub mod router;
 
-pub use auth::{BasicAuth, BasicAuthBuilder, Credentials, PASSWORD_VAR, USERNAME_VAR};
+// The event model.
 pub use decode::raw_json::RawJson;
 pub use decode::{Envelope, Origin};
-pub use error::{
-    AuthError, ConfigError, ERROR_CONTENT_TYPE, MalformedReason, ParseError, Rejection,
-    WWW_AUTHENTICATE,
-};
-pub use event::{Event, Receiver};
+pub use event::Event;
 pub use idempotency::IdempotencyKey;
-pub use model::*;
-pub use payload::*;
-pub use receiver::{BodyCollector, ReceiverConfig};
+pub use model::Recipient;
 pub use trigger::{Category, Payload, Trigger, TypedPayload, UnknownTrigger};
+
+// Authentication and errors.
+pub use auth::{BasicAuth, Credentials};
+pub use error::{AuthError, ConfigError, ParseError};
+
+// The receiving side of the HTTP contract.
+pub use error::{ERROR_CONTENT_TYPE, Rejection, WWW_AUTHENTICATE};
+pub use receiver::{BodyCollector, ReceiverConfig};
 
 /// Re-exported so users name the same `Bytes` the crate returns.
 pub use bytes::Bytes;

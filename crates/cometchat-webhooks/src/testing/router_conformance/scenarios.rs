@@ -13,7 +13,8 @@ use crate::router::{BackgroundConfig, BeforeMessageOutcome, MemoryDeduper, Route
 use crate::testing::conformance::WRONG_PASSWORD;
 use crate::testing::routing::{TriggerLog, record_every_trigger};
 use crate::testing::{EventBuilder, sample_body, samples};
-use crate::{BeforeMessage, MessageSent, Trigger};
+use crate::Trigger;
+use crate::payload::{BeforeMessage, MessageSent};
 
 /// The body of the 500 for a handler that failed or panicked.
 const HANDLER_FAILED: &str = r#"{"error":"the webhook handler failed"}"#;
