@@ -12,8 +12,9 @@
 
 use std::convert::Infallible;
 
+use cometchat_webhooks::payload::{BeforeMessage, GroupMemberJoined, MessageSent};
 use cometchat_webhooks::router::{BeforeMessageOutcome, Router};
-use cometchat_webhooks::{BeforeMessage, Category, Event, GroupMemberJoined, MessageSent, Payload};
+use cometchat_webhooks::{Category, Event, Payload};
 
 /// A handler for two triggers, one for every call event, one for the rest,
 /// and the verdict on messages announced by `before_message`. Each prints

@@ -15,6 +15,20 @@ pub use receive::receive;
 pub use rejection::CometChatRejection;
 pub use response::CometChatResponse;
 
-// The core, so this one dependency is all an app needs: events, payload
-// types, `ReceiverConfig`, `BasicAuth`.
-pub use cometchat_webhooks::*;
+// The core, so this one dependency is all an app needs: its root items and
+// its modules, shown in these docs as links to the core's.
+#[doc(no_inline)]
+pub use cometchat_webhooks::{
+    AuthError, BasicAuth, BodyCollector, Bytes, Category, ConfigError, Credentials, Envelope,
+    Event, IdempotencyKey, Origin, ParseError, Payload, RawJson, ReceiverConfig, Recipient,
+    Rejection, Trigger, TypedPayload, UnknownTrigger,
+};
+#[doc(no_inline)]
+pub use cometchat_webhooks::{auth, model, payload, router};
+
+#[cfg(feature = "media")]
+#[doc(no_inline)]
+pub use cometchat_webhooks::media;
+#[cfg(feature = "testing")]
+#[doc(no_inline)]
+pub use cometchat_webhooks::testing;

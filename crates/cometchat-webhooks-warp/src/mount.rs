@@ -36,7 +36,8 @@ use crate::response::CometChatResponse;
 /// use std::convert::Infallible;
 ///
 /// use cometchat_webhooks_warp::router::Router as WebhookRouter;
-/// use cometchat_webhooks_warp::{BasicAuth, MessageSent, ReceiverConfig};
+/// use cometchat_webhooks_warp::{BasicAuth, ReceiverConfig};
+/// use cometchat_webhooks_warp::payload::MessageSent;
 /// use warp::Filter;
 ///
 /// let router = WebhookRouter::builder()

@@ -12,10 +12,10 @@ mod generate;
 mod table;
 
 pub use category::Category;
-#[cfg(all(feature = "testing", feature = "router"))]
-pub(crate) use table::fold_payload_types;
 #[cfg(feature = "testing")]
 pub(crate) use table::SAMPLES;
+#[cfg(all(feature = "testing", feature = "router"))]
+pub(crate) use table::fold_payload_types;
 pub use table::{Payload, Trigger};
 
 /// A payload type that belongs to exactly one trigger. The router uses it to
