@@ -118,4 +118,15 @@ mod tests {
             assert!(Trigger::ALL.iter().any(|t| t.category() == *category), "{category}");
         }
     }
+
+    #[cfg(feature = "testing")]
+    #[test]
+    fn every_trigger_has_a_sample_and_a_recipe_in_table_order() {
+        let sampled: Vec<Trigger> = SAMPLES.iter().map(|(trigger, _)| *trigger).collect();
+        assert_eq!(sampled, Trigger::ALL);
+        for &(trigger, body) in SAMPLES {
+            assert!(body.starts_with(b"{"), "{trigger}");
+            assert!(!trigger.idempotency_recipe().is_empty(), "{trigger}");
+        }
+    }
 }
