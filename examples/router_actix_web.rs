@@ -17,10 +17,9 @@ use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 
 use actix_web::{App, HttpServer, web};
+use cometchat_webhooks_actix_web::payload::{BeforeMessage, GroupMemberJoined, MessageSent};
 use cometchat_webhooks_actix_web::router::{BeforeMessageOutcome, WebhookRouter};
-use cometchat_webhooks_actix_web::{
-    BeforeMessage, Category, Event, GroupMemberJoined, MessageSent, ReceiverConfig,
-};
+use cometchat_webhooks_actix_web::{Category, Event, ReceiverConfig};
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

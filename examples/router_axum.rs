@@ -17,10 +17,9 @@ use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 
 use axum::routing::get;
+use cometchat_webhooks_axum::payload::{BeforeMessage, GroupMemberJoined, MessageSent};
 use cometchat_webhooks_axum::router::{BeforeMessageOutcome, WebhookRouter};
-use cometchat_webhooks_axum::{
-    BeforeMessage, Category, Event, GroupMemberJoined, MessageSent, ReceiverConfig,
-};
+use cometchat_webhooks_axum::{Category, Event, ReceiverConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

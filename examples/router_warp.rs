@@ -16,10 +16,9 @@
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 
+use cometchat_webhooks_warp::payload::{BeforeMessage, GroupMemberJoined, MessageSent};
 use cometchat_webhooks_warp::router::{BeforeMessageOutcome, WebhookRouter};
-use cometchat_webhooks_warp::{
-    BeforeMessage, Category, Event, GroupMemberJoined, MessageSent, ReceiverConfig,
-};
+use cometchat_webhooks_warp::{Category, Event, ReceiverConfig};
 use warp::Filter;
 
 #[tokio::main]

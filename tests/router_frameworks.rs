@@ -10,13 +10,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use cometchat_webhooks::Trigger;
+use cometchat_webhooks::payload::{BeforeMessage, MessageSent};
 use cometchat_webhooks::router::{BackgroundConfig, BeforeMessageOutcome, WebhookRouter};
 use cometchat_webhooks::testing::conformance::{
     PASSWORD, PATH, USERNAME, WRONG_PASSWORD, receiver_config,
 };
 use cometchat_webhooks::testing::routing::{TriggerLog, record_every_trigger};
 use cometchat_webhooks::testing::{EventBuilder, basic_auth_header, sample_body, samples};
-use cometchat_webhooks::{BeforeMessage, MessageSent, Trigger};
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use support::client::{self, OutgoingBody, Received};

@@ -20,7 +20,8 @@ use crate::extract::{into_response, receive};
 ///
 /// use actix_web::App;
 /// use cometchat_webhooks_actix_web::router::WebhookRouter;
-/// use cometchat_webhooks_actix_web::{BasicAuth, MessageSent, ReceiverConfig};
+/// use cometchat_webhooks_actix_web::{BasicAuth, ReceiverConfig};
+/// use cometchat_webhooks_actix_web::payload::MessageSent;
 ///
 /// let router = WebhookRouter::builder()
 ///     .on(|_sent: MessageSent| async { Ok::<_, Infallible>(()) })

@@ -11,6 +11,24 @@ pub use extract::{CometChatEvent, CometChatRejection, receive};
 #[cfg(feature = "router")]
 pub use mount::mount;
 
-// The core, so this one dependency is all an app needs: events, payload
-// types, `ReceiverConfig`, `BasicAuth`.
-pub use cometchat_webhooks::*;
+// The core, so this one dependency is all an app needs: its root items and
+// its modules, shown in these docs as links to the core's.
+#[doc(no_inline)]
+pub use cometchat_webhooks::{
+    AuthError, BasicAuth, Bytes, Category, ConfigError, Credentials, Envelope, Event,
+    IdempotencyKey, Origin, ParseError, Payload, RawJson, ReceiverConfig, Recipient, Rejection,
+    Trigger, TypedPayload, UnknownTrigger, WebhookResponse,
+};
+#[doc(no_inline)]
+pub use cometchat_webhooks::{auth, contract, model, payload};
+
+#[cfg(feature = "router")]
+#[doc(no_inline)]
+pub use cometchat_webhooks::router;
+
+#[cfg(feature = "media")]
+#[doc(no_inline)]
+pub use cometchat_webhooks::media;
+#[cfg(feature = "testing")]
+#[doc(no_inline)]
+pub use cometchat_webhooks::testing;

@@ -22,7 +22,8 @@ use crate::extract::{into_response, receive};
 /// use axum::extract::State;
 /// use axum::routing::get;
 /// use cometchat_webhooks_axum::router::WebhookRouter;
-/// use cometchat_webhooks_axum::{BasicAuth, MessageSent, ReceiverConfig};
+/// use cometchat_webhooks_axum::{BasicAuth, ReceiverConfig};
+/// use cometchat_webhooks_axum::payload::MessageSent;
 ///
 /// #[derive(Clone)]
 /// struct AppState {

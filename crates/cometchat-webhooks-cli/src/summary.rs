@@ -64,9 +64,9 @@ impl EventSummary {
             webhook_id: event.webhook_id().map(str::to_owned),
             bot_id: event.bot_id().map(str::to_owned),
             sender: event.sender_uid().map(str::to_owned),
-            receiver: event.receiver().map(|receiver| ReceiverSummary {
-                id: receiver.id.to_owned(),
-                receiver_type: receiver.receiver_type.as_str().to_owned(),
+            receiver: event.recipient().map(|recipient| ReceiverSummary {
+                id: recipient.id.to_owned(),
+                receiver_type: recipient.receiver_type.as_str().to_owned(),
             }),
             conversation_id: event.conversation_id().map(str::to_owned),
             message_id: event.message_id().map(str::to_owned),

@@ -35,7 +35,8 @@ use crate::filter::{into_response, receive};
 /// use std::convert::Infallible;
 ///
 /// use cometchat_webhooks_warp::router::WebhookRouter;
-/// use cometchat_webhooks_warp::{BasicAuth, MessageSent, ReceiverConfig};
+/// use cometchat_webhooks_warp::{BasicAuth, ReceiverConfig};
+/// use cometchat_webhooks_warp::payload::MessageSent;
 /// use warp::Filter;
 ///
 /// let router = WebhookRouter::builder()

@@ -54,7 +54,7 @@ macro_rules! with_every_payload {
 macro_rules! router_for {
     ($($payload:ident),+) => {
         WebhookRouter::builder()
-            $( .on(|payload: cometchat_webhooks::$payload| touch(payload)) )+
+            $( .on(|payload: cometchat_webhooks::payload::$payload| touch(payload)) )+
             .build()
     };
 }

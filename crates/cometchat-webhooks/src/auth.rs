@@ -12,7 +12,9 @@ use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
 
-use crate::error::{AuthError, ConfigError, MalformedReason};
+/// Why a header is malformed, the detail of [`AuthError::Malformed`].
+pub use crate::error::MalformedReason;
+use crate::error::{AuthError, ConfigError};
 
 /// Environment variable holding the webhook username.
 pub const USERNAME_VAR: &str = "COMETCHAT_WEBHOOK_USERNAME";

@@ -1,16 +1,15 @@
 //! [`Event`]: one webhook delivery, decoded, with the exact bytes received.
 
 use bytes::Bytes;
-use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::decode::raw_json::RawJson;
-use crate::decode::{Data, Envelope, read_body};
+use crate::decode::{Envelope, decode_body};
 use crate::error::ParseError;
 use crate::idempotency::{IdempotencyKey, idempotency_key};
-use crate::model::{Message, Millis, ReceiverType, Timestamp};
-use crate::payload::{DataError, UnknownPayload};
+use crate::model::{Message, Millis, Recipient, Timestamp};
+use crate::payload::DataError;
 use crate::trigger::{Payload, Trigger, TypedPayload};
 
 /// A CometChat webhook delivery: its envelope, its typed payload and the
@@ -30,15 +29,6 @@ pub struct Event {
     raw: Bytes,
 }
 
-/// Whom an event is addressed to: a user or a group.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Receiver<'a> {
-    /// The uid or guid.
-    pub id: &'a str,
-    /// Whether `id` is a user or a group.
-    pub receiver_type: ReceiverType,
-}
-
 impl Event {
     /// Decodes a webhook body.
     pub fn from_slice(body: &[u8]) -> Result<Self, ParseError> {
@@ -47,16 +37,7 @@ impl Event {
 
     /// Decodes a webhook body without copying it.
     pub fn from_bytes(body: Bytes) -> Result<Self, ParseError> {
-        if body.is_empty() {
-            return Err(ParseError::Empty);
-        }
-        let text = std::str::from_utf8(&body)
-            .map_err(|error| ParseError::NotUtf8 { valid_up_to: error.valid_up_to() })?;
-        let (envelope, data) = read_body(text)?;
-        let payload = match data {
-            Data::Typed(payload) => payload,
-            Data::Raw(raw) => decode_payload(&envelope.trigger, raw),
-        };
+        let (envelope, payload) = decode_body(&body)?;
         Ok(Self { envelope, payload, raw: body })
     }
 
@@ -104,7 +85,8 @@ impl Event {
     ///
     /// ```
     /// # let body = cometchat_webhooks::testing::sample_body(cometchat_webhooks::Trigger::MessageSent);
-    /// use cometchat_webhooks::{Event, MessageSent};
+    /// use cometchat_webhooks::Event;
+    /// use cometchat_webhooks::payload::MessageSent;
     ///
     /// let event = Event::from_slice(body)?;
     /// let sent: &MessageSent = event.typed().expect("a message_sent body");
@@ -166,8 +148,8 @@ impl Event {
     }
 
     /// Whom the event is addressed to: a message's receiver, a group's guid.
-    pub fn receiver(&self) -> Option<Receiver<'_>> {
-        self.payload.facts()?.receiver()
+    pub fn recipient(&self) -> Option<Recipient<'_>> {
+        self.payload.facts()?.recipient()
     }
 
     /// The conversation the event belongs to.
@@ -208,40 +190,6 @@ impl PartialEq for Event {
         self.envelope == other.envelope
             && self.payload == other.payload
             && self.raw.trim_ascii() == other.raw.trim_ascii()
-    }
-}
-
-fn decode_payload(trigger: &str, data: Option<&RawValue>) -> Payload {
-    let data_text = data.map_or("null", RawValue::get);
-    match Trigger::from_wire(trigger) {
-        Some(trigger) => Payload::decode(resolve_shape(trigger, data_text), data_text),
-        None => Payload::Unknown(UnknownPayload {
-            trigger: trigger.to_owned(),
-            data: data.map_or_else(RawJson::null, RawJson::from_trusted),
-        }),
-    }
-}
-
-/// Legacy receipts share their trigger names with current ones: legacy
-/// `data` has `messageId`/`receiptType` at the top and no `body`.
-fn resolve_shape(trigger: Trigger, data: &str) -> Trigger {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct ReceiptShape {
-        body: Option<IgnoredAny>,
-        message_id: Option<IgnoredAny>,
-        receipt_type: Option<IgnoredAny>,
-    }
-
-    let Some(legacy) = trigger.legacy_shape() else { return trigger };
-    match serde_json::from_str::<ReceiptShape>(data) {
-        Ok(shape)
-            if shape.body.is_none()
-                && (shape.message_id.is_some() || shape.receipt_type.is_some()) =>
-        {
-            legacy
-        }
-        _ => trigger,
     }
 }
 

@@ -4,15 +4,14 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod auth;
+pub mod auth;
 pub mod contract;
 mod decode;
 mod error;
 mod event;
-mod facts;
 mod idempotency;
-mod model;
-mod payload;
+pub mod model;
+pub mod payload;
 mod trigger;
 
 #[cfg(feature = "testing")]
@@ -24,16 +23,20 @@ pub mod media;
 #[cfg(feature = "router")]
 pub mod router;
 
-pub use auth::{BasicAuth, BasicAuthBuilder, Credentials, PASSWORD_VAR, USERNAME_VAR};
-pub use contract::{ReceiverConfig, Rejection, WebhookResponse};
+// The event model.
 pub use decode::raw_json::RawJson;
 pub use decode::{Envelope, Origin};
-pub use error::{AuthError, ConfigError, MalformedReason, ParseError};
-pub use event::{Event, Receiver};
+pub use event::Event;
 pub use idempotency::IdempotencyKey;
-pub use model::*;
-pub use payload::*;
+pub use model::Recipient;
 pub use trigger::{Category, Payload, Trigger, TypedPayload, UnknownTrigger};
+
+// Authentication and errors.
+pub use auth::{BasicAuth, Credentials};
+pub use error::{AuthError, ConfigError, ParseError};
+
+// The request path: the HTTP contract.
+pub use contract::{ReceiverConfig, Rejection, WebhookResponse};
 
 /// Re-exported so users name the same `Bytes` the crate returns.
 pub use bytes::Bytes;

@@ -3,6 +3,7 @@
 
 use std::process::Command;
 
+use cometchat_webhooks::auth::{MalformedReason, PASSWORD_VAR, USERNAME_VAR};
 use cometchat_webhooks::contract::WWW_AUTHENTICATE;
 use cometchat_webhooks::testing::basic_auth_header;
 use cometchat_webhooks::*;

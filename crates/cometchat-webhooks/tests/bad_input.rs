@@ -1,6 +1,8 @@
 //! Bodies that are not webhooks fail with the right reason; bodies that are
 //! webhooks never fail, however odd their `data`.
 
+use cometchat_webhooks::model::{GroupType, Timestamp};
+use cometchat_webhooks::payload::{CallParticipantJoined, GroupCreated};
 use cometchat_webhooks::testing::{EventBuilder, sample_body, samples};
 use cometchat_webhooks::*;
 use serde_json::json;

@@ -2,6 +2,7 @@
 //! and stays typed when CometChat adds fields, changes number spellings or
 //! omits optional fields.
 
+use cometchat_webhooks::model::Timestamp;
 use cometchat_webhooks::testing::samples;
 use cometchat_webhooks::*;
 use proptest::prelude::*;
@@ -123,7 +124,7 @@ proptest! {
         let body = serde_json::json!({"trigger": trigger, "data": data, "extra": extra});
         let event = decode_value(&body);
         prop_assert_eq!(event.trigger(), trigger.as_str());
-        let _ = (event.idempotency_key(), answers(&event), event.message(), event.receiver());
+        let _ = (event.idempotency_key(), answers(&event), event.message(), event.recipient());
     }
 
     #[test]

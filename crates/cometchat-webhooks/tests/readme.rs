@@ -24,7 +24,7 @@ fn the_trigger_table_matches_the_code() {
     for (trigger, body) in samples() {
         let legacy = if trigger.is_legacy() { " (legacy)" } else { "" };
         let row = format!(
-            "| `{}`{legacy} | [`{}`] | {} | {} |",
+            "| `{}`{legacy} | [`payload::{}`] | {} | {} |",
             trigger.as_str(),
             type_name(trigger, body),
             trigger.category(),

@@ -8,11 +8,12 @@ mod router_support;
 use std::convert::Infallible;
 use std::time::Duration;
 
+use cometchat_webhooks::Trigger;
+use cometchat_webhooks::payload::{BeforeMessage, MessageSent};
 use cometchat_webhooks::router::{
     BackgroundConfig, BeforeMessageOutcome, MemoryDeduper, WebhookRouter,
 };
 use cometchat_webhooks::testing::EventBuilder;
-use cometchat_webhooks::{BeforeMessage, MessageSent, Trigger};
 use router_support::{Counter, Gate, json, message_sent};
 
 /// A background router whose `message_sent` handler waits at `gate`, then

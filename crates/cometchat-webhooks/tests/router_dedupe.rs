@@ -9,11 +9,12 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use cometchat_webhooks::payload::{BeforeMessage, MessageSent};
 use cometchat_webhooks::router::{
     BeforeMessageOutcome, Claim, DedupeFuture, Deduper, MemoryDeduper, WebhookRouter,
 };
 use cometchat_webhooks::testing::EventBuilder;
-use cometchat_webhooks::{BeforeMessage, IdempotencyKey, MessageSent, Trigger};
+use cometchat_webhooks::{IdempotencyKey, Trigger};
 use router_support::{Counter, Gate, message_sent};
 
 /// A router whose `message_sent` handler counts its runs.

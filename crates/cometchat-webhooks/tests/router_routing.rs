@@ -9,10 +9,11 @@ use std::convert::Infallible;
 use std::future::{Ready, ready};
 use std::sync::{Arc, Mutex};
 
+use cometchat_webhooks::payload::{BeforeMessage, MessageSent};
 use cometchat_webhooks::router::{BeforeMessageOutcome, Delivery, WebhookRouter};
 use cometchat_webhooks::testing::routing::{TriggerLog, record_every_trigger};
 use cometchat_webhooks::testing::{EventBuilder, samples};
-use cometchat_webhooks::{BeforeMessage, Category, Event, MessageSent, Rejection, Trigger};
+use cometchat_webhooks::{Category, Event, Rejection, Trigger};
 use router_support::{Counter, json, message_sent, sample};
 
 type Log = Arc<Mutex<Vec<&'static str>>>;

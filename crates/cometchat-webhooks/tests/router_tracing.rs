@@ -8,9 +8,10 @@ mod router_support;
 use std::io;
 use std::sync::{Arc, Mutex};
 
+use cometchat_webhooks::Trigger;
+use cometchat_webhooks::payload::MessageSent;
 use cometchat_webhooks::router::{BackgroundConfig, WebhookRouter};
 use cometchat_webhooks::testing::EventBuilder;
-use cometchat_webhooks::{MessageSent, Trigger};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
 

@@ -1,6 +1,18 @@
 //! Every bundled sample decodes to its typed variant, and what every event
 //! answers matches the sample.
 
+use cometchat_webhooks::model::{
+    Action, CallStatus, ConnectionAction, Entity, GroupScope, Message, MessageCategory,
+    MessageType, ModerationStatus, ReceiptAction, ReceiverType, Timestamp, UserStatus,
+};
+use cometchat_webhooks::payload::{
+    AfterConnectionStatusChanged, AfterFeedItemSent, BeforeMessage, CallBusy, CallEnded,
+    CallInitiated, CallParticipantJoined, EmailNotificationPayloadGenerated,
+    GroupMemberScopeChanged, GroupOwnerTransferred, LegacyMessageDeliveryReceipt, MessageDeleted,
+    MessageDeliveryReceipt, MessageEdited, MessageSent, ModerationEngineBlocked,
+    ModerationEngineFailed, ModerationManualApproved, PushNotificationPayloadGenerated,
+    RecordingGenerated, UserConnectionStatusChanged,
+};
 use cometchat_webhooks::testing::{SHAPE_VARIANTS, sample_body, samples};
 use cometchat_webhooks::*;
 
@@ -49,8 +61,8 @@ fn message_sent_answers_from_the_message() {
     assert_eq!(event.webhook_id(), Some("<webhookID>"));
     assert_eq!(event.sender_uid(), Some("cometchat-uid-1"));
     assert_eq!(
-        event.receiver(),
-        Some(Receiver { id: "cometchat-uid-2", receiver_type: ReceiverType::User })
+        event.recipient(),
+        Some(Recipient { id: "cometchat-uid-2", receiver_type: ReceiverType::User })
     );
     assert_eq!(event.conversation_id(), Some("cometchat-uid-1_user_cometchat-uid-2"));
     assert_eq!(event.message_id(), Some("1"));
@@ -92,7 +104,7 @@ fn receipts_and_their_legacy_twins_are_told_apart_by_shape() {
     assert_eq!(receipt.body.action, Some(ReceiptAction::Delivered));
     assert_eq!(current.message_id(), Some("57"));
     assert_eq!(current.sender_uid(), Some("cometchat-uid-2"));
-    assert_eq!(current.receiver().map(|r| r.id), Some("cometchat-uid-1"));
+    assert_eq!(current.recipient().map(|r| r.id), Some("cometchat-uid-1"));
 
     let legacy = decode(Trigger::LegacyMessageDeliveryReceipt);
     assert_eq!(legacy.trigger(), "message_delivery_receipt");
@@ -110,7 +122,7 @@ fn receipts_and_their_legacy_twins_are_told_apart_by_shape() {
 
     let aggregate = decode(Trigger::MessageReadByAll);
     assert_eq!(aggregate.sender_uid(), Some("app_system"));
-    assert_eq!(aggregate.receiver().map(|r| r.receiver_type), Some(ReceiverType::Group));
+    assert_eq!(aggregate.recipient().map(|r| r.receiver_type), Some(ReceiverType::Group));
 }
 
 #[test]
@@ -121,9 +133,9 @@ fn group_events_keep_members_keyed_by_uid_with_scopes() {
     assert_eq!(member.scope, Some(GroupScope::Admin));
     assert_eq!(member.old_scope, Some(GroupScope::Participant));
     assert_eq!(event.sender_uid(), change.by.as_ref().map(|by| by.uid.as_str()));
-    let receiver = event.receiver().unwrap();
-    assert_eq!(receiver.receiver_type, ReceiverType::Group);
-    assert_eq!(receiver.id, change.group.guid);
+    let recipient = event.recipient().unwrap();
+    assert_eq!(recipient.receiver_type, ReceiverType::Group);
+    assert_eq!(recipient.id, change.group.guid);
 
     let transferred = decode(Trigger::GroupOwnerTransferred);
     let group = &transferred.typed::<GroupOwnerTransferred>().unwrap().group;
@@ -197,7 +209,7 @@ fn moderation_campaign_and_provider_events_decode_their_details() {
     let item = feed.typed::<AfterFeedItemSent>().unwrap();
     assert_eq!(item.delivered_at, None);
     assert!(item.content.is_some());
-    assert_eq!(feed.receiver().map(|r| r.id), Some("cometchat-uid-1"));
+    assert_eq!(feed.recipient().map(|r| r.id), Some("cometchat-uid-1"));
 
     let push = decode(Trigger::PushNotificationPayloadGenerated);
     let details = &push.typed::<PushNotificationPayloadGenerated>().unwrap().notification_details;

@@ -9,14 +9,15 @@
 //! its result is authoritative.
 
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::decode::lenient;
 use crate::error::ParseError;
-use crate::trigger::{Payload, Trigger};
+use crate::trigger::{Payload, PayloadTypeStep, Trigger, TypedPayload};
 
 /// Everything around `data`: which trigger, from which app and webhook.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -214,7 +215,22 @@ impl<'de> DeserializeSeed<'de> for PayloadSeed {
     type Value = Payload;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Payload, D::Error> {
-        Payload::deserialize_data(self.0, deserializer)
+        self.0.with_payload_type(DeserializeAs { deserializer, lifetime: PhantomData })
+    }
+}
+
+/// Deserializes straight into the trigger's payload type; a misfit is an
+/// error here (the raw reading then explains it).
+struct DeserializeAs<'de, D: Deserializer<'de>> {
+    deserializer: D,
+    lifetime: PhantomData<&'de ()>,
+}
+
+impl<'de, D: Deserializer<'de>> PayloadTypeStep for DeserializeAs<'de, D> {
+    type Output = Result<Payload, D::Error>;
+
+    fn run<T: TypedPayload + DeserializeOwned>(self, wrap: fn(Box<T>) -> Payload) -> Self::Output {
+        Box::<T>::deserialize(self.deserializer).map(wrap)
     }
 }
 

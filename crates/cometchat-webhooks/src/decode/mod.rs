@@ -1,9 +1,37 @@
-//! Turning request bytes into an [`Event`](crate::Event): the envelope first,
-//! then `data` by trigger.
+//! Turning request bytes into the parts of an [`Event`](crate::Event), read
+//! top to bottom:
+//!
+//! 1. [`decode_body`] (here): the bytes must be non-empty UTF-8;
+//! 2. `envelope`: one pass over the body reads the envelope and, when
+//!    `trigger` came first, decodes `data` straight into its type;
+//! 3. `data`: otherwise `data` was kept raw and is decoded now, by trigger
+//!    (resolving the legacy receipts by shape), or kept as unknown or
+//!    undecodable with the reason;
+//! 4. `lenient` and `raw_json`: the field decoders for CometChat's
+//!    inconsistent fields, and JSON kept byte for byte.
 
+mod data;
 mod envelope;
 pub(crate) mod lenient;
 pub(crate) mod raw_json;
 
-pub(crate) use envelope::{Data, read_body};
 pub use envelope::{Envelope, Origin};
+
+use crate::error::ParseError;
+use crate::trigger::Payload;
+
+/// Decodes a webhook body into its envelope and typed payload. Fails only
+/// when the body is not a JSON object with a string `trigger`.
+pub(crate) fn decode_body(body: &[u8]) -> Result<(Envelope, Payload), ParseError> {
+    if body.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let text = std::str::from_utf8(body)
+        .map_err(|error| ParseError::NotUtf8 { valid_up_to: error.valid_up_to() })?;
+    let (envelope, data) = envelope::read_body(text)?;
+    let payload = match data {
+        envelope::Data::Typed(payload) => payload,
+        envelope::Data::Raw(raw) => data::decode_raw(&envelope.trigger, raw),
+    };
+    Ok((envelope, payload))
+}

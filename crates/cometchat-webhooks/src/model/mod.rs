@@ -1,4 +1,5 @@
-//! The objects inside payloads: users, groups, messages, calls, moderation.
+//! The objects inside payloads: users, groups, messages, calls, moderation,
+//! timestamps, and the [`Recipient`] an event is addressed to.
 
 mod call;
 mod entity;
@@ -6,6 +7,7 @@ mod group;
 mod kinds;
 mod message;
 mod moderation;
+mod recipient;
 mod string_enum;
 mod timestamp;
 mod user;
@@ -21,5 +23,6 @@ pub use message::{Attachment, Message, MessageData, MessageModeration};
 pub use moderation::{
     ModeratedResource, ModerationCondition, ModerationFailure, ModerationMatch, ModerationRule,
 };
+pub use recipient::Recipient;
 pub use timestamp::{Millis, Seconds, TimeUnit, Timestamp};
 pub use user::User;

@@ -42,7 +42,7 @@ impl TimeUnit for Millis {
 /// it came from. Decodes from an integer, a whole float or a numeric string.
 ///
 /// ```
-/// use cometchat_webhooks::{Millis, Seconds, Timestamp};
+/// use cometchat_webhooks::model::{Millis, Seconds, Timestamp};
 ///
 /// let sent: Timestamp<Seconds> = serde_json::from_str("1696934912").unwrap();
 /// let seen: Timestamp<Millis> = serde_json::from_str("\"1696934912000\"").unwrap();

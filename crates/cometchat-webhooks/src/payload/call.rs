@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::event_facts::{Facts, millis, occupant_identity};
 use super::shared_shape::shared_shape;
 use crate::decode::lenient;
-use crate::model::{Action, Call, InitialConfig, Message, Occupant, Timestamp};
+use crate::idempotency::KeyParts;
+use crate::model::{Action, Call, InitialConfig, Message, Millis, Occupant, Timestamp};
 
 /// `data` of a ringing signal: `{ "call": <call message> }`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -153,4 +155,106 @@ pub struct TranscriptionGenerated {
     pub start_time: Option<Timestamp>,
     /// End, seconds.
     pub end_time: Option<Timestamp>,
+}
+
+// What each call, meeting and recording event says, and its idempotency key
+
+macro_rules! call_signal_facts {
+    ($($payload:ty),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str = "call.id, call.sentAt";
+
+            fn message(&self) -> Option<&Message> {
+                Some(&self.call)
+            }
+
+            fn key(&self, parts: &mut KeyParts) -> Option<()> {
+                parts.part("call.id", self.call.id.as_deref()?);
+                parts.part("sentAt", self.call.sent_at?);
+                Some(())
+            }
+        }
+    )+};
+}
+
+call_signal_facts!(CallInitiated, CallBusy, CallCancelled, CallRejected, CallUnanswered);
+
+/// Media-session starts and ends: the session and the one time they carry.
+macro_rules! session_time_facts {
+    ($time:ident, $name:literal: $($payload:ty),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str = concat!("sessionId, ", $name);
+
+            fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+                millis(self.$time)
+            }
+
+            fn key(&self, parts: &mut KeyParts) -> Option<()> {
+                parts.part("sessionId", self.session_id.as_deref()?);
+                parts.part($name, self.$time?);
+                Some(())
+            }
+        }
+    )+};
+}
+
+session_time_facts!(created_at, "created_at": CallStarted, MeetingStarted);
+session_time_facts!(destroyed_at, "destroyed_at": CallEnded, MeetingEnded);
+
+/// Participant joins and leaves add the occupant to CometChat's documented
+/// `sessionId + joined_at` recipe, so two participants joining in the same
+/// second do not collide.
+macro_rules! participant_facts {
+    ($time:ident, $name:literal: $($payload:ty),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str =
+                concat!("sessionId, occupant.uid (or name), occupant.", $name);
+
+            fn sender_uid(&self) -> Option<&str> {
+                self.occupant.uid.as_deref()
+            }
+
+            fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+                millis(self.occupant.$time)
+            }
+
+            fn key(&self, parts: &mut KeyParts) -> Option<()> {
+                parts.part("sessionId", self.session_id.as_deref()?);
+                parts.part("occupant", occupant_identity(&self.occupant)?);
+                parts.part($name, self.occupant.$time?);
+                Some(())
+            }
+        }
+    )+};
+}
+
+participant_facts!(joined_at, "joined_at": CallParticipantJoined, MeetingParticipantJoined);
+participant_facts!(left_at, "left_at": CallParticipantLeft, MeetingParticipantLeft);
+
+impl Facts for RecordingGenerated {
+    const IDEMPOTENCY_RECIPE: &'static str = "sessionId, startTime";
+
+    fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+        millis(self.start_time)
+    }
+
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("sessionId", self.session_id.as_deref()?);
+        parts.part("startTime", self.start_time?);
+        Some(())
+    }
+}
+
+impl Facts for TranscriptionGenerated {
+    const IDEMPOTENCY_RECIPE: &'static str = "sessionId, tid";
+
+    fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+        millis(self.end_time.or(self.start_time))
+    }
+
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("sessionId", self.session_id.as_deref()?);
+        parts.part("tid", self.tid.as_deref()?);
+        Some(())
+    }
 }

@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::event_facts::{Facts, millis, user_recipient};
 use super::shared_shape::shared_shape;
 use crate::decode::lenient;
-use crate::model::Timestamp;
+use crate::idempotency::KeyParts;
+use crate::model::{Millis, Recipient, Timestamp};
 
 /// `data` of `after_campaign_completed` / `after_campaign_failed`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -228,3 +230,74 @@ shared_shape! {
     /// `after_push_notification_clicked`.
     AfterPushNotificationClicked(PushNotificationStatus);
 }
+
+// What each campaign event says, and its idempotency key ------------------
+
+macro_rules! campaign_facts {
+    ($($payload:ty),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str = "campaignId, completedAt (or updatedAt)";
+
+            fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+                millis(self.completed_at.or(self.updated_at))
+            }
+
+            fn key(&self, parts: &mut KeyParts) -> Option<()> {
+                parts.part("campaignId", self.campaign_id.as_deref()?);
+                parts.part("completedAt", self.completed_at.or(self.updated_at)?);
+                Some(())
+            }
+        }
+    )+};
+}
+
+campaign_facts!(AfterCampaignCompleted, AfterCampaignFailed);
+
+impl Facts for AfterNotificationCreated {
+    const IDEMPOTENCY_RECIPE: &'static str = "notificationId";
+
+    fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+        millis(self.created_at)
+    }
+
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("notificationId", self.notification_id.as_deref()?);
+        Some(())
+    }
+}
+
+/// Feed items and campaign pushes: the item's id and the time of the step.
+macro_rules! delivery_step_facts {
+    ($id:ident, $id_name:literal: $($payload:ty => $time:ident, $time_name:literal),+ $(,)?) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str = concat!($id_name, ", ", $time_name);
+
+            fn recipient(&self) -> Option<Recipient<'_>> {
+                user_recipient(self.receiver.as_deref())
+            }
+
+            fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+                millis(self.$time)
+            }
+
+            fn key(&self, parts: &mut KeyParts) -> Option<()> {
+                parts.part($id_name, self.$id.as_deref()?);
+                parts.part($time_name, self.$time?);
+                Some(())
+            }
+        }
+    )+};
+}
+
+delivery_step_facts!(id, "id":
+    AfterFeedItemSent => sent_at, "sentAt",
+    AfterFeedItemDelivered => delivered_at, "deliveredAt",
+    AfterFeedItemRead => read_at, "readAt",
+    AfterFeedItemInteracted => interacted_at, "interactedAt",
+);
+
+delivery_step_facts!(push_notification_id, "pushNotificationId":
+    AfterPushNotificationSent => sent_at, "sentAt",
+    AfterPushNotificationDelivered => delivered_at, "deliveredAt",
+    AfterPushNotificationClicked => clicked_at, "clickedAt",
+);

@@ -4,9 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::event_facts::{Facts, millis, recipient};
 use super::shared_shape::shared_shape;
 use crate::decode::lenient;
-use crate::model::{ConnectionAction, Message, Millis, ReceiverType, Timestamp};
+use crate::idempotency::KeyParts;
+use crate::model::{ConnectionAction, Message, Millis, ReceiverType, Recipient, Timestamp};
 
 shared_shape! {
     /// `before_message` (synchronous): the message about to be sent, without
@@ -107,4 +109,88 @@ pub struct PresenceConnection {
     /// `android`, `ios` or `web`.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub platform: Option<String>,
+}
+
+// What each legacy event says, and its idempotency key --------------------
+
+impl Facts for BeforeMessage {
+    const IDEMPOTENCY_RECIPE: &'static str = "muid, sender, sentAt (body hash when absent)";
+
+    fn message(&self) -> Option<&Message> {
+        Some(&self.0)
+    }
+
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("muid", self.muid.as_deref()?);
+        parts.part("sender", self.sender.as_deref()?);
+        parts.part("sentAt", self.sent_at?);
+        Some(())
+    }
+}
+
+impl Facts for AfterMessage {
+    const IDEMPOTENCY_RECIPE: &'static str = "id, updatedAt (or sentAt)";
+
+    fn message(&self) -> Option<&Message> {
+        Some(&self.0)
+    }
+
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("id", self.id.as_deref()?);
+        parts.part("updatedAt", self.updated_at.or(self.sent_at)?);
+        Some(())
+    }
+}
+
+macro_rules! legacy_receipt_facts {
+    ($($payload:ty => $time:ident),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str = "messageId, receiptSender, receiptType";
+
+            fn sender_uid(&self) -> Option<&str> {
+                self.receipt_sender.as_deref()
+            }
+
+            fn recipient(&self) -> Option<Recipient<'_>> {
+                recipient(self.receipt_receiver.as_deref(), self.receiver_type.as_ref())
+            }
+
+            fn message_id(&self) -> Option<&str> {
+                self.message_id.as_deref()
+            }
+
+            fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+                millis(self.$time)
+            }
+
+            fn key(&self, parts: &mut KeyParts) -> Option<()> {
+                parts.part("messageId", self.message_id.as_deref()?);
+                parts.part("receiptSender", self.receipt_sender.as_deref()?);
+                parts.part("receiptType", self.receipt_type.as_deref()?);
+                Some(())
+            }
+        }
+    )+};
+}
+
+legacy_receipt_facts!(LegacyMessageDeliveryReceipt => delivered_at, LegacyMessageReadReceipt => read_at);
+
+impl Facts for AfterConnectionStatusChanged {
+    const IDEMPOTENCY_RECIPE: &'static str = "user.uid, event.type, event.at";
+
+    fn sender_uid(&self) -> Option<&str> {
+        self.user.uid.as_deref()
+    }
+
+    fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+        self.event.as_ref()?.at
+    }
+
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let event = self.event.as_ref()?;
+        parts.part("user.uid", self.user.uid.as_deref()?);
+        parts.part("event.type", event.event_type.as_ref()?);
+        parts.part("event.at", event.at?);
+        Some(())
+    }
 }

@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::event_facts::{Facts, millis, uid};
 use super::shared_shape::shared_shape;
 use crate::decode::lenient;
-use crate::model::{Message, Timestamp, User};
+use crate::idempotency::KeyParts;
+use crate::model::{Message, Millis, Recipient, Timestamp, User};
 
 /// `data` of triggers that carry one message: `{ "message": {…} }`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -138,3 +140,159 @@ shared_shape! {
     /// `message_reaction_removed`.
     MessageReactionRemoved(ReactionPayload);
 }
+
+// What each message event says, and its idempotency key ------------------
+
+macro_rules! message_facts {
+    ($($payload:ty),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str = "message.id";
+
+            fn message(&self) -> Option<&Message> {
+                Some(&self.message)
+            }
+
+            fn key(&self, parts: &mut KeyParts) -> Option<()> {
+                parts.part("message.id", self.message.id.as_deref()?);
+                Some(())
+            }
+        }
+    )+};
+}
+
+message_facts!(MessageSent, UserMentioned);
+
+impl Facts for MessageEdited {
+    const IDEMPOTENCY_RECIPE: &'static str = "edited message id, its editedAt (or updatedAt)";
+
+    fn message(&self) -> Option<&Message> {
+        Some(self.edited_message())
+    }
+
+    fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+        let edited = self.edited_message();
+        millis(edited.edited_at.or(edited.updated_at))
+    }
+
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let edited = self.edited_message();
+        parts.part("message.id", edited.id.as_deref()?);
+        parts.part("editedAt", edited.edited_at.or(edited.updated_at)?);
+        Some(())
+    }
+}
+
+impl Facts for MessageDeleted {
+    const IDEMPOTENCY_RECIPE: &'static str = "deleted message id, its deletedAt (or updatedAt)";
+
+    fn message(&self) -> Option<&Message> {
+        Some(self.deleted_message())
+    }
+
+    fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+        let deleted = self.deleted_message();
+        millis(deleted.deleted_at.or(deleted.updated_at))
+    }
+
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let deleted = self.deleted_message();
+        parts.part("message.id", deleted.id.as_deref()?);
+        parts.part("deletedAt", deleted.deleted_at.or(deleted.updated_at)?);
+        Some(())
+    }
+}
+
+macro_rules! pin_facts {
+    ($($payload:ty),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str =
+                "message.id, message.updatedAt, by.uid (body hash when absent)";
+
+            fn message(&self) -> Option<&Message> {
+                self.0.message.as_ref()
+            }
+
+            fn sender_uid(&self) -> Option<&str> {
+                uid(self.by.as_ref()).or_else(|| Facts::message(self)?.sender.as_deref())
+            }
+
+            fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+                let message = Facts::message(self)?;
+                millis(message.updated_at.or(message.sent_at))
+            }
+
+            fn key(&self, parts: &mut KeyParts) -> Option<()> {
+                let message = Facts::message(self)?;
+                parts.part("message.id", message.id.as_deref()?);
+                parts.part("updatedAt", message.updated_at?);
+                parts.part("by", uid(self.by.as_ref())?);
+                Some(())
+            }
+        }
+    )+};
+}
+
+pin_facts!(MessagePinned, MessageUnpinned);
+
+macro_rules! conversation_pin_facts {
+    ($($payload:ty),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str = "body hash (no documented identity)";
+
+            fn sender_uid(&self) -> Option<&str> {
+                uid(self.by.as_ref())
+            }
+
+            fn recipient(&self) -> Option<Recipient<'_>> {
+                None
+            }
+
+            fn conversation_id(&self) -> Option<&str> {
+                self.conversation_id.as_deref()
+            }
+
+            fn key(&self, _: &mut KeyParts) -> Option<()> {
+                None
+            }
+        }
+    )+};
+}
+
+conversation_pin_facts!(ConversationPinned, ConversationUnpinned);
+
+macro_rules! reaction_facts {
+    ($($payload:ty),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str =
+                "reaction.id, reaction.messageId, reaction.uid, reaction.reaction, reaction.reactedAt";
+
+            fn sender_uid(&self) -> Option<&str> {
+                self.reaction.uid.as_deref().or(uid(self.reaction.reacted_by.as_ref()))
+            }
+
+            fn recipient(&self) -> Option<Recipient<'_>> {
+                None
+            }
+
+            fn message_id(&self) -> Option<&str> {
+                self.reaction.message_id.as_deref()
+            }
+
+            fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+                millis(self.reaction.reacted_at)
+            }
+
+            fn key(&self, parts: &mut KeyParts) -> Option<()> {
+                let reaction = &self.reaction;
+                parts.part("reaction.id", reaction.id.as_deref()?);
+                parts.part("messageId", reaction.message_id.as_deref()?);
+                parts.part("uid", Facts::sender_uid(self)?);
+                parts.part("reaction", reaction.reaction.as_deref()?);
+                parts.part("reactedAt", reaction.reacted_at?);
+                Some(())
+            }
+        }
+    )+};
+}
+
+reaction_facts!(MessageReactionAdded, MessageReactionRemoved);

@@ -1,7 +1,15 @@
-//! One typed `data` per trigger, grouped by family.
+//! The typed `data` of every trigger, one file per family. Each family file
+//! holds its payload types and, next to them, what each type says about its
+//! event (sender, recipient, conversation, message, time) and how its
+//! idempotency key is built, with the recipe in words.
+//!
+//! Several triggers share one shape (the twelve group triggers, the four
+//! receipts, …); each still has its own type, a newtype that derefs to the
+//! shape, so a router can pick a handler by argument type.
 
 mod call;
 mod campaign;
+pub(crate) mod event_facts;
 mod group;
 mod legacy;
 mod message;

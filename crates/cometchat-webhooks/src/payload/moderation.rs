@@ -2,9 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::event_facts::{Facts, millis, recipient};
 use super::shared_shape::shared_shape;
 use crate::decode::lenient;
-use crate::model::{Message, ModeratedResource, ModerationFailure, ModerationMatch, Timestamp};
+use crate::idempotency::KeyParts;
+use crate::model::{
+    Message, Millis, ModeratedResource, ModerationFailure, ModerationMatch, Recipient, Timestamp,
+};
 
 /// `data` of the approved / blocked triggers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -45,4 +49,57 @@ pub struct ModerationEngineFailed {
     /// What went wrong, per engine.
     #[serde(default, deserialize_with = "lenient::default_on_null")]
     pub failures: Vec<ModerationFailure>,
+}
+
+// What each moderation event says, and its idempotency key ----------------
+
+macro_rules! verdict_facts {
+    ($($payload:ty),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str = "message.id, message.updatedAt";
+
+            fn message(&self) -> Option<&Message> {
+                Some(&self.message)
+            }
+
+            fn key(&self, parts: &mut KeyParts) -> Option<()> {
+                parts.part("message.id", self.message.id.as_deref()?);
+                parts.part("updatedAt", self.message.updated_at.or(self.message.sent_at)?);
+                Some(())
+            }
+        }
+    )+};
+}
+
+verdict_facts!(ModerationEngineApproved, ModerationEngineBlocked, ModerationManualApproved);
+
+impl Facts for ModerationEngineFailed {
+    const IDEMPOTENCY_RECIPE: &'static str = "resource.id, completedAt";
+
+    fn sender_uid(&self) -> Option<&str> {
+        self.resource.as_ref()?.sender.as_deref()
+    }
+
+    fn recipient(&self) -> Option<Recipient<'_>> {
+        let resource = self.resource.as_ref()?;
+        recipient(resource.receiver.as_deref(), resource.receiver_type.as_ref())
+    }
+
+    fn conversation_id(&self) -> Option<&str> {
+        self.resource.as_ref()?.conversation_id.as_deref()
+    }
+
+    fn message_id(&self) -> Option<&str> {
+        self.resource.as_ref()?.id.as_deref()
+    }
+
+    fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+        millis(self.completed_at)
+    }
+
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("resource.id", self.resource.as_ref()?.id.as_deref()?);
+        parts.part("completedAt", self.completed_at?);
+        Some(())
+    }
 }

@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::event_facts::{Facts, user_recipient};
 use crate::decode::lenient;
-use crate::model::{Millis, ReceiverType, Timestamp};
+use crate::idempotency::KeyParts;
+use crate::model::{Millis, ReceiverType, Recipient, Timestamp};
 
 /// The recipient of a provider notification.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -162,3 +164,56 @@ pub struct SmsNotificationPayloadGenerated {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub sms_content: Option<String>,
 }
+
+// What each provider notification says, and its idempotency key -----------
+
+impl Facts for PushNotificationPayloadGenerated {
+    const IDEMPOTENCY_RECIPE: &'static str =
+        "to.uid, notificationDetails.tag, notificationDetails.sentAt (body hash when absent)";
+
+    fn sender_uid(&self) -> Option<&str> {
+        self.notification_details.sender.as_deref()
+    }
+
+    fn recipient(&self) -> Option<Recipient<'_>> {
+        user_recipient(self.to.uid.as_deref())
+    }
+
+    fn conversation_id(&self) -> Option<&str> {
+        self.notification_details.conversation_id.as_deref()
+    }
+
+    fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+        self.notification_details.sent_at
+    }
+
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let details = &self.notification_details;
+        parts.part("to", self.to.uid.as_deref()?);
+        parts.part("tag", details.tag.as_deref()?);
+        parts.part("sentAt", details.sent_at?);
+        Some(())
+    }
+}
+
+macro_rules! digest_facts {
+    ($($payload:ty),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str = "body hash (a digest has no id)";
+
+            fn sender_uid(&self) -> Option<&str> {
+                self.sender_details.as_ref()?.uid.as_deref()
+            }
+
+            fn recipient(&self) -> Option<Recipient<'_>> {
+                user_recipient(self.to.uid.as_deref())
+            }
+
+            fn key(&self, _: &mut KeyParts) -> Option<()> {
+                None
+            }
+        }
+    )+};
+}
+
+digest_facts!(EmailNotificationPayloadGenerated, SmsNotificationPayloadGenerated);

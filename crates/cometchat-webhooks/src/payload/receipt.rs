@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::event_facts::{Facts, millis, recipient, uid};
 use super::shared_shape::shared_shape;
 use crate::decode::lenient;
-use crate::model::{ReceiptAction, ReceiverType, Timestamp, User};
+use crate::idempotency::KeyParts;
+use crate::model::{Millis, ReceiptAction, ReceiverType, Recipient, Timestamp, User};
 
 /// `data` of a receipt trigger.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -48,13 +50,52 @@ pub struct ReceiptBody {
 
 shared_shape! {
     /// `message_delivery_receipt` (current shape; see also
-    /// [`LegacyMessageDeliveryReceipt`](crate::LegacyMessageDeliveryReceipt)).
+    /// [`LegacyMessageDeliveryReceipt`](super::LegacyMessageDeliveryReceipt)).
     MessageDeliveryReceipt(Receipt);
     /// `message_read_receipt` (current shape; see also
-    /// [`LegacyMessageReadReceipt`](crate::LegacyMessageReadReceipt)).
+    /// [`LegacyMessageReadReceipt`](super::LegacyMessageReadReceipt)).
     MessageReadReceipt(Receipt);
     /// `message_delivered_to_all`: delivered to every member of a group.
     MessageDeliveredToAll(Receipt);
     /// `message_read_by_all`: read by every member of a group.
     MessageReadByAll(Receipt);
 }
+
+// What each receipt says, and its idempotency key -------------------------
+
+macro_rules! receipt_facts {
+    ($per_user:literal, $recipe:literal: $($payload:ty),+) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str = $recipe;
+
+            fn sender_uid(&self) -> Option<&str> {
+                self.sender.as_deref().or(uid(self.body.user.as_ref()))
+            }
+
+            fn recipient(&self) -> Option<Recipient<'_>> {
+                recipient(self.receiver.as_deref(), self.receiver_type.as_ref())
+            }
+
+            fn message_id(&self) -> Option<&str> {
+                self.body.message_id.as_deref()
+            }
+
+            fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+                millis(self.body.timestamp)
+            }
+
+            fn key(&self, parts: &mut KeyParts) -> Option<()> {
+                parts.part("messageId", self.body.message_id.as_deref()?);
+                if $per_user {
+                    parts.part("user", uid(self.body.user.as_ref()).or(self.sender.as_deref())?);
+                }
+                parts.part("action", self.body.action.as_ref()?);
+                Some(())
+            }
+        }
+    )+};
+}
+
+receipt_facts!(true, "body.messageId, body.user.uid (or sender), body.action":
+    MessageDeliveryReceipt, MessageReadReceipt);
+receipt_facts!(false, "body.messageId, body.action": MessageDeliveredToAll, MessageReadByAll);

@@ -37,28 +37,3 @@ pub struct DataError {
     /// What was wrong.
     pub message: String,
 }
-
-impl UndecodablePayload {
-    /// Decodes again, tracking the path, to explain a failure. Only runs on
-    /// the failure path, so successful decodes pay nothing for the path.
-    pub(crate) fn explain<T: serde::de::DeserializeOwned>(trigger: Trigger, data: &str) -> Self {
-        let mut deserializer = serde_json::Deserializer::from_str(data);
-        let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(error) => (error.path().to_string(), error.into_inner().to_string()),
-            Ok(_) => (".".to_owned(), "decoding was not repeatable".to_owned()),
-        };
-        let raw = serde_json::from_str::<&serde_json::value::RawValue>(data)
-            .map(RawJson::from_trusted)
-            .unwrap_or_else(|_| RawJson::null());
-        Self {
-            trigger,
-            data: raw,
-            error: DataError { expected: short_type_name::<T>(), path, message },
-        }
-    }
-}
-
-fn short_type_name<T>() -> String {
-    let full = std::any::type_name::<T>();
-    full.rsplit("::").next().unwrap_or(full).to_owned()
-}

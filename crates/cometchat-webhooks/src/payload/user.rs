@@ -4,9 +4,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::event_facts::{Facts, uid, user_recipient};
 use super::shared_shape::shared_shape;
 use crate::decode::lenient;
-use crate::model::{ConnectionAction, Millis, Timestamp, User, UserStatus};
+use crate::idempotency::KeyParts;
+use crate::model::{ConnectionAction, Millis, Recipient, Timestamp, User, UserStatus};
 
 /// `data` of `user_blocked` / `user_unblocked`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -79,4 +81,58 @@ pub struct AppInfo {
     /// Client IP address.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub client_ip: Option<String>,
+}
+
+// What each user event says, and its idempotency key ----------------------
+
+macro_rules! block_facts {
+    ($($payload:ty => $recipe:literal),+ $(,)?) => {$(
+        impl Facts for $payload {
+            const IDEMPOTENCY_RECIPE: &'static str = $recipe;
+
+            fn sender_uid(&self) -> Option<&str> {
+                uid(self.by.as_ref())
+            }
+
+            fn recipient(&self) -> Option<Recipient<'_>> {
+                let mut uids = self.users.keys();
+                match (uids.next(), uids.next()) {
+                    (Some(only), None) => user_recipient(Some(only)),
+                    _ => None,
+                }
+            }
+
+            fn key(&self, _: &mut KeyParts) -> Option<()> {
+                None
+            }
+        }
+    )+};
+}
+
+block_facts!(
+    UserBlocked => "body hash (no time in the payload to tell a re-block from a retry)",
+    UserUnblocked => "body hash (no time in the payload to tell a re-unblock from a retry)",
+);
+
+impl Facts for UserConnectionStatusChanged {
+    const IDEMPOTENCY_RECIPE: &'static str = "user.uid, status, timestamp";
+
+    fn sender_uid(&self) -> Option<&str> {
+        Some(&self.user.uid)
+    }
+
+    fn recipient(&self) -> Option<Recipient<'_>> {
+        None
+    }
+
+    fn occurred_at(&self) -> Option<Timestamp<Millis>> {
+        self.timestamp
+    }
+
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("user.uid", &self.user.uid);
+        parts.part("status", self.status.as_ref()?);
+        parts.part("timestamp", self.timestamp?);
+        Some(())
+    }
 }

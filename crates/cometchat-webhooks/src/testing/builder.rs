@@ -24,7 +24,8 @@ pub fn basic_auth_header(username: &str, password: &str) -> String {
 ///
 /// ```
 /// use cometchat_webhooks::testing::EventBuilder;
-/// use cometchat_webhooks::{MessageSent, Trigger};
+/// use cometchat_webhooks::Trigger;
+/// use cometchat_webhooks::payload::MessageSent;
 ///
 /// let event = EventBuilder::new(Trigger::MessageSent)
 ///     .app_id("my-app")

@@ -25,7 +25,7 @@ use std::future::{Ready, ready};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::router::RouterBuilder;
-use crate::trigger::{Trigger, TypedPayload};
+use crate::trigger::{PayloadTypeFold, Trigger, TypedPayload, fold_payload_types};
 
 /// The triggers whose handlers ran, oldest first. Clones share one log, so
 /// handlers and the test can each hold one.
@@ -48,90 +48,18 @@ impl TriggerLog {
 /// taking that trigger's payload type that records the trigger in `log` and
 /// succeeds. Register more handlers afterwards to replace some of them.
 pub fn record_every_trigger(builder: RouterBuilder, log: &TriggerLog) -> RouterBuilder {
-    macro_rules! record_each {
-        ($builder:expr, [$($payload:ident),+ $(,)?]) => {{
-            let builder = $builder;
-            $( let builder = record::<crate::$payload>(builder, log); )+
-            builder
-        }};
-    }
-    record_each!(
-        builder,
-        [
-            MessageSent,
-            MessageEdited,
-            MessageDeleted,
-            MessageDeliveryReceipt,
-            MessageReadReceipt,
-            MessageDeliveredToAll,
-            MessageReadByAll,
-            MessageReactionAdded,
-            MessageReactionRemoved,
-            UserMentioned,
-            MessagePinned,
-            MessageUnpinned,
-            ConversationPinned,
-            ConversationUnpinned,
-            UserBlocked,
-            UserUnblocked,
-            UserConnectionStatusChanged,
-            GroupCreated,
-            GroupUpdated,
-            GroupDeleted,
-            GroupMemberJoined,
-            GroupMemberLeft,
-            GroupMemberAdded,
-            GroupMemberKicked,
-            GroupMemberBanned,
-            GroupMemberUnbanned,
-            GroupMemberScopeChanged,
-            GroupMemberRemoved,
-            GroupOwnerTransferred,
-            CallInitiated,
-            CallBusy,
-            CallCancelled,
-            CallRejected,
-            CallUnanswered,
-            CallStarted,
-            CallParticipantJoined,
-            CallParticipantLeft,
-            CallEnded,
-            MeetingStarted,
-            MeetingParticipantJoined,
-            MeetingParticipantLeft,
-            MeetingEnded,
-            RecordingGenerated,
-            TranscriptionGenerated,
-            ModerationEngineApproved,
-            ModerationEngineBlocked,
-            ModerationManualApproved,
-            ModerationEngineFailed,
-            AfterCampaignCompleted,
-            AfterCampaignFailed,
-            AfterNotificationCreated,
-            AfterFeedItemSent,
-            AfterFeedItemDelivered,
-            AfterFeedItemRead,
-            AfterFeedItemInteracted,
-            AfterPushNotificationSent,
-            AfterPushNotificationDelivered,
-            AfterPushNotificationClicked,
-            PushNotificationPayloadGenerated,
-            EmailNotificationPayloadGenerated,
-            SmsNotificationPayloadGenerated,
-            BeforeMessage,
-            AfterMessage,
-            AfterConnectionStatusChanged,
-            LegacyMessageDeliveryReceipt,
-            LegacyMessageReadReceipt,
-        ]
-    )
+    fold_payload_types(builder, &Record(log))
 }
 
-fn record<T: TypedPayload>(builder: RouterBuilder, log: &TriggerLog) -> RouterBuilder {
-    let log = log.clone();
-    builder.on(move |_payload: T| -> Ready<Result<(), Infallible>> {
-        log.record(T::TRIGGER);
-        ready(Ok(()))
-    })
+/// Registers one recording handler per payload type.
+struct Record<'a>(&'a TriggerLog);
+
+impl PayloadTypeFold<RouterBuilder> for Record<'_> {
+    fn apply<T: TypedPayload>(&self, builder: RouterBuilder) -> RouterBuilder {
+        let log = self.0.clone();
+        builder.on(move |_payload: T| -> Ready<Result<(), Infallible>> {
+            log.record(T::TRIGGER);
+            ready(Ok(()))
+        })
+    }
 }

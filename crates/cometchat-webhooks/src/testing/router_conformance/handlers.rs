@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
-use crate::MessageSent;
+use crate::payload::MessageSent;
 use crate::router::{RouterBuilder, WebhookRouter};
 
 /// How many times a handler ran. Clones share one count, so the handler and

@@ -9,11 +9,12 @@ use bytes::Bytes;
 use super::expect::{self, Checked, at};
 use super::handlers::{Gate, count_message_sent, counting_router};
 use super::{Answer, Framework, Request, RunCount};
+use crate::Trigger;
+use crate::payload::{BeforeMessage, MessageSent};
 use crate::router::{BackgroundConfig, BeforeMessageOutcome, MemoryDeduper, WebhookRouter};
 use crate::testing::conformance::WRONG_PASSWORD;
 use crate::testing::routing::{TriggerLog, record_every_trigger};
 use crate::testing::{EventBuilder, sample_body, samples};
-use crate::{BeforeMessage, MessageSent, Trigger};
 
 /// The body of the 500 for a handler that failed or panicked.
 const HANDLER_FAILED: &str = r#"{"error":"the webhook handler failed"}"#;
