@@ -22,6 +22,9 @@ use crate::trigger::Payload;
 
 /// Decodes a webhook body into its envelope and typed payload. Fails only
 /// when the body is not a JSON object with a string `trigger`.
+// Inlined into `Event::from_bytes`, so the envelope and payload are built in
+// place instead of being moved through a returned tuple.
+#[inline]
 pub(crate) fn decode_body(body: &[u8]) -> Result<(Envelope, Payload), ParseError> {
     if body.is_empty() {
         return Err(ParseError::Empty);
