@@ -24,6 +24,9 @@ pub mod media;
 #[cfg(feature = "router")]
 pub mod router;
 
+#[cfg(feature = "durable")]
+pub mod delivery;
+
 pub use auth::{BasicAuth, BasicAuthBuilder, Credentials, PASSWORD_VAR, USERNAME_VAR};
 pub use decode::raw_json::RawJson;
 pub use decode::{Envelope, Origin};
