@@ -40,7 +40,7 @@
 //! |---|---|---|---|
 //! | [`MemoryStore`] | `durable` | tests, development | none: a restart loses everything |
 //! | [`RedbStore`] | `redb` | one instance on one machine | one file, fsync on every commit; concurrent enqueues share a commit |
-//! | `RedisStore` | `redis` | several instances | as configured on the server (see below) |
+//! | [`RedisStore`] | `redis` | several instances | as configured on the server (see below) |
 //!
 //! An embedded store belongs to one process: a second process opening the
 //! same file gets [`DeliveryError::Locked`]. Several instances behind a
@@ -58,7 +58,7 @@
 //! - `maxmemory-policy noeviction`, so a full server refuses writes (the
 //!   receiver answers 503) instead of silently dropping stored events.
 //!
-//! `RedisStore` reads these settings when it connects and logs a warning
+//! [`RedisStore`] reads these settings when it connects and logs a warning
 //! (through `tracing`) for each one that does not match.
 //!
 //! # Writing an engine
@@ -77,6 +77,8 @@ mod memory;
 mod queue;
 #[cfg(feature = "redb")]
 mod redb;
+#[cfg(feature = "redis")]
+mod redis;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Backoff, QueueConfig};
@@ -90,3 +92,5 @@ pub use memory::MemoryStore;
 pub use queue::{EventQueue, StoreFuture};
 #[cfg(feature = "redb")]
 pub use redb::RedbStore;
+#[cfg(feature = "redis")]
+pub use redis::{RedisConfig, RedisDurability, RedisStore};
