@@ -112,7 +112,8 @@ impl RedisConfig {
     }
 
     pub(super) fn validate(&self) -> Result<(), DeliveryConfigError> {
-        let invalid = |name, reason: &str| DeliveryConfigError::Invalid { name, reason: reason.into() };
+        let invalid =
+            |name, reason: &str| DeliveryConfigError::Invalid { name, reason: reason.into() };
         for (name, value) in [("prefix", &self.prefix), ("application", &self.application)] {
             if value.is_empty() {
                 return Err(invalid(name, "must not be empty"));

@@ -27,7 +27,9 @@ impl RedisDurability {
                 "`{name}` is `{value}`, expected {}: accepted events can be lost",
                 wanted.join(" or ")
             )),
-            None => problems.push(format!("`{name}` could not be read; make sure it is {}", wanted[0])),
+            None => {
+                problems.push(format!("`{name}` could not be read; make sure it is {}", wanted[0]))
+            }
         };
         expect("appendonly", &self.appendonly, &["yes"]);
         if self.appendonly.as_deref() == Some("yes") {
@@ -76,7 +78,8 @@ mod tests {
         let problems = lossy.problems();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("appendonly") && problems[1].contains("allkeys-lru"));
-        let unknown = RedisDurability { appendonly: None, appendfsync: None, maxmemory_policy: None };
+        let unknown =
+            RedisDurability { appendonly: None, appendfsync: None, maxmemory_policy: None };
         assert_eq!(unknown.problems().len(), 2);
     }
 }

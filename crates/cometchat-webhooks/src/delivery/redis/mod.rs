@@ -178,7 +178,11 @@ impl RedisStore {
         within(deadline, async move { invocation.invoke_async(&mut connection).await }).await
     }
 
-    fn fenced<'a>(&'a self, script: &'a redis::Script, lease: &Lease) -> redis::ScriptInvocation<'a> {
+    fn fenced<'a>(
+        &'a self,
+        script: &'a redis::Script,
+        lease: &Lease,
+    ) -> redis::ScriptInvocation<'a> {
         let mut invocation = script.key(&self.keys.stream);
         invocation
             .key(self.keys.event(lease.key()))
@@ -272,7 +276,9 @@ impl EventQueue for RedisStore {
                 "stored" => Ok(EnqueueOutcome::Stored),
                 "duplicate" => Ok(EnqueueOutcome::Duplicate),
                 "backlog_full" => Ok(EnqueueOutcome::BacklogFull),
-                other => Err(DeliveryError::Corrupt { reason: format!("enqueue answered `{other}`") }),
+                other => {
+                    Err(DeliveryError::Corrupt { reason: format!("enqueue answered `{other}`") })
+                }
             }
         })
     }
@@ -281,7 +287,9 @@ impl EventQueue for RedisStore {
         Box::pin(async move {
             match self.claim_once(lease).await {
                 // The group is gone (the keys were deleted): create it again.
-                Err(DeliveryError::Unavailable { source }) if source.to_string().contains("NOGROUP") => {
+                Err(DeliveryError::Unavailable { source })
+                    if source.to_string().contains("NOGROUP") =>
+                {
                     self.create_group().await?;
                     self.claim_once(lease).await
                 }
@@ -325,7 +333,9 @@ impl EventQueue for RedisStore {
                 .arg(lease.key());
             let reply: Vec<u64> = self.script(self.command_timeout, invocation).await?;
             match reply.as_slice() {
-                [1, retry_ms] => Ok(FailOutcome::RetryScheduled { at: from_unix_millis(*retry_ms) }),
+                [1, retry_ms] => {
+                    Ok(FailOutcome::RetryScheduled { at: from_unix_millis(*retry_ms) })
+                }
                 [2] => Ok(FailOutcome::DeadLettered),
                 _ => Err(Self::stale(lease)),
             }
@@ -385,10 +395,12 @@ impl EventQueue for RedisStore {
                 Some("in_flight") => EventState::InFlight {
                     lease_expires_at: from_unix_millis(number(&mut fields, "lease_until")),
                 },
-                Some("scheduled") => {
-                    EventState::Scheduled { retry_at: from_unix_millis(number(&mut fields, "retry_ms")) }
+                Some("scheduled") => EventState::Scheduled {
+                    retry_at: from_unix_millis(number(&mut fields, "retry_ms")),
+                },
+                Some("dead") => {
+                    EventState::Dead { since: from_unix_millis(number(&mut fields, "dead_ms")) }
                 }
-                Some("dead") => EventState::Dead { since: from_unix_millis(number(&mut fields, "dead_ms")) },
                 Some("waiting") => EventState::Waiting,
                 other => {
                     return Err(DeliveryError::Corrupt {
@@ -454,7 +466,9 @@ impl DedupeStore for RedisStore {
                 [1, token] => Ok(DedupeClaim::Acquired(DedupeToken(*token))),
                 [2] => Ok(DedupeClaim::Done),
                 [3] => Ok(DedupeClaim::InFlight),
-                other => Err(DeliveryError::Corrupt { reason: format!("dedupe claim answered {other:?}") }),
+                other => Err(DeliveryError::Corrupt {
+                    reason: format!("dedupe claim answered {other:?}"),
+                }),
             }
         })
     }
