@@ -39,15 +39,17 @@ impl ChildProcess {
         Self { process, lines }
     }
 
-    /// The next line the child prints that starts with `tag `, without the
-    /// tag; panics after `deadline`.
+    /// What follows `tag ` in the next line the child prints with it; the
+    /// tag may follow the test harness's own text on the same line.
+    /// Panics after `deadline`.
     pub fn expect_line(&mut self, tag: &str, deadline: Duration) -> String {
         loop {
             let line = self.lines.recv_timeout(deadline).unwrap_or_else(|_| {
                 panic!("the child printed no `{tag}` line within {deadline:?}")
             });
-            if let Some(rest) = line.strip_prefix(tag).and_then(|rest| rest.strip_prefix(' ')) {
-                return rest.to_owned();
+            let marker = format!("{tag} ");
+            if let Some(start) = line.find(&marker) {
+                return line[start + marker.len()..].to_owned();
             }
         }
     }
