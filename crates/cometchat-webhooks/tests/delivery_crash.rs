@@ -4,6 +4,8 @@
 //! again as a child (see `child_process`).
 
 #![cfg(all(feature = "redb", feature = "redis"))]
+// A child tells its parent what it acknowledged on stdout.
+#![allow(clippy::print_stdout)]
 
 mod delivery_support;
 

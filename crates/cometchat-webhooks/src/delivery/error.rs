@@ -75,10 +75,12 @@ impl DeliveryError {
         matches!(self, Self::Timeout { .. } | Self::Unavailable { .. })
     }
 
+    #[cfg(feature = "redb")]
     pub(crate) fn storage(source: impl Into<BoxedError>) -> Self {
         Self::Storage { source: source.into() }
     }
 
+    #[cfg(feature = "redis")]
     pub(crate) fn unavailable(source: impl Into<BoxedError>) -> Self {
         Self::Unavailable { source: source.into() }
     }

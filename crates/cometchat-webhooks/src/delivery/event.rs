@@ -98,6 +98,7 @@ impl Lease {
         self.token
     }
 
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     pub(crate) fn locator(&self) -> &str {
         &self.locator
     }

@@ -61,6 +61,50 @@
 //! [`RedisStore`] reads these settings when it connects and logs a warning
 //! (through `tracing`) for each one that does not match.
 //!
+//! # A worker, in outline
+//!
+//! The router's durable mode runs loops like this one; a user may run
+//! their own on any engine:
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use cometchat_webhooks::Bytes;
+//! use cometchat_webhooks::delivery::{
+//!     EnqueueOutcome, EventQueue, FailOutcome, MemoryStore, QueueConfig, StoredEvent,
+//! };
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = QueueConfig::new().with_max_attempts(2);
+//! let queue = MemoryStore::new(&config)?;
+//!
+//! // The request path: answer 200 only for `Stored` or `Duplicate`.
+//! let body = Bytes::from_static(br#"{"trigger":"message_sent","data":{}}"#);
+//! let event = StoredEvent::new("message_sent/app/hook/message.id=1", "message_sent", body);
+//! assert_eq!(queue.enqueue(&event).await?, EnqueueOutcome::Stored);
+//! assert_eq!(queue.enqueue(&event).await?, EnqueueOutcome::Duplicate);
+//!
+//! // A worker: claim, handle (renewing the lease meanwhile), report.
+//! while let Some(claimed) = queue.claim(config.lease()).await? {
+//!     let handled: Result<(), String> = Err("downstream is down".into());
+//!     match handled {
+//!         Ok(()) => queue.ack(&claimed.lease).await?,
+//!         Err(error) => {
+//!             let retry_in = config.backoff().delay(claimed.attempt);
+//!             match queue.fail(&claimed.lease, &error, retry_in).await? {
+//!                 FailOutcome::RetryScheduled { .. } => {}
+//!                 FailOutcome::DeadLettered => {}
+//!                 _ => {}
+//!             }
+//!         }
+//!     }
+//! }
+//! assert_eq!(queue.stats().await?.scheduled_retries, 1);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Writing an engine
 //!
 //! Implement [`EventQueue`] and [`DedupeStore`] with the semantics their

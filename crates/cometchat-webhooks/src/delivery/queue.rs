@@ -45,10 +45,17 @@ pub trait EventQueue: Send + Sync + 'static {
     /// the request budget.
     fn enqueue<'a>(&'a self, event: &'a StoredEvent) -> StoreFuture<'a, EnqueueOutcome>;
 
-    /// Hands out the next claimable event (an expired lease first, then a
-    /// due retry, then the oldest waiting event) under a new lease of
-    /// length `lease`, or `None` when nothing is claimable. Events over
-    /// their attempt limit are dead-lettered on the way.
+    /// Hands out the next claimable event under a new lease of length
+    /// `lease`, or `None` when nothing is claimable. Events over their
+    /// attempt limit are dead-lettered on the way.
+    ///
+    /// Which event comes next is up to the engine: the embedded engines
+    /// take an expired lease first, then a due retry, then the oldest
+    /// waiting event; Redis takes an expired lease first, and puts due
+    /// retries behind the events already waiting. With Redis a lease
+    /// expires when its event was idle longer than the *claiming* worker's
+    /// `lease`, so every instance of an application should use the same
+    /// lease length.
     fn claim(&self, lease: Duration) -> StoreFuture<'_, Option<ClaimedEvent>>;
 
     /// Extends a held lease to `lease` from now; returns the new expiry.

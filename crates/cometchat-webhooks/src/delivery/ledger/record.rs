@@ -36,6 +36,8 @@ pub(crate) enum RecordState {
     Dead { at_ms: u64, seq: u64 },
 }
 
+// The byte encoding is for engines that store bytes (redb).
+#[cfg_attr(not(feature = "redb"), allow(dead_code))]
 impl EventRecord {
     pub(crate) fn encode(&self) -> Vec<u8> {
         // A struct of strings and integers always serialises.
