@@ -23,6 +23,9 @@ pub mod media;
 #[cfg(feature = "router")]
 pub mod router;
 
+#[cfg(feature = "durable")]
+pub mod delivery;
+
 // The event model.
 pub use decode::raw_json::RawJson;
 pub use decode::{Envelope, Origin};

@@ -1,0 +1,140 @@
+//! Durable delivery: a queue that keeps every accepted event until a
+//! handler succeeded, and a dedupe store shared by every instance.
+//!
+//! Enabled by the `durable` feature; the engines by `redb` (one machine)
+//! and `redis` (several instances). [`MemoryStore`] is always there with
+//! `durable`: the same rules in memory, for tests.
+//!
+//! # Guarantees
+//!
+//! At-least-once delivery plus an idempotency key, as Svix, Convoy and
+//! Hookdeck ingest webhooks:
+//!
+//! - [`EventQueue::enqueue`] returns [`EnqueueOutcome::Stored`] only once
+//!   the event is stored (with redb: fsynced; with Redis: written to a
+//!   server configured as below), so a receiver answers 200 only for what
+//!   it will not lose. De-duplication by idempotency key, the backlog bound
+//!   and the append are one atomic step. Anything else (the store slow,
+//!   down, or full) is an error or [`EnqueueOutcome::BacklogFull`], for
+//!   which the receiver answers 503 with `Retry-After`, never 200.
+//! - An idempotency key accepted once is a [`EnqueueOutcome::Duplicate`]
+//!   while its event is stored and for the dedupe window after it was
+//!   accepted (default 24 h), whichever is longer.
+//! - Workers [`claim`](EventQueue::claim) events under a lease and
+//!   [`renew`](EventQueue::renew) it while the handler runs. A worker that
+//!   dies loses its lease; the event is claimed again (by another instance,
+//!   or this one after a restart). Each claim carries a fencing token: a
+//!   worker whose lease was taken over cannot ack, fail or renew.
+//! - Attempts are counted at claim time. A failed attempt is retried after
+//!   an exponential, jittered [`Backoff`]; after `max_attempts` claims
+//!   (default 5) the event becomes a dead letter with its body, attempts
+//!   and last error, until an operator [redrives](EventQueue::redrive) or
+//!   [purges](EventQueue::purge_dead) it.
+//! - A handler may therefore run more than once for one event (a worker
+//!   that finished but died before its ack): make side effects idempotent
+//!   with the event's idempotency key.
+//!
+//! # Choosing an engine
+//!
+//! | Engine | Feature | Use when | Durability |
+//! |---|---|---|---|
+//! | [`MemoryStore`] | `durable` | tests, development | none: a restart loses everything |
+//! | [`RedbStore`] | `redb` | one instance on one machine | one file, fsync on every commit; concurrent enqueues share a commit |
+//! | [`RedisStore`] | `redis` | several instances | as configured on the server (see below) |
+//!
+//! An embedded store belongs to one process: a second process opening the
+//! same file gets [`DeliveryError::Locked`]. Several instances behind a
+//! load balancer share one Redis.
+//!
+//! # Redis settings durability needs
+//!
+//! Redis acknowledges a write before it reaches the disk unless told
+//! otherwise, and evicts keys under memory pressure unless told otherwise.
+//! For the guarantees above, run the server with:
+//!
+//! - `appendonly yes` and `appendfsync always` (or `everysec`, which can
+//!   lose the last second of accepted events if the server machine
+//!   crashes);
+//! - `maxmemory-policy noeviction`, so a full server refuses writes (the
+//!   receiver answers 503) instead of silently dropping stored events.
+//!
+//! [`RedisStore`] reads these settings when it connects and logs a warning
+//! (through `tracing`) for each one that does not match.
+//!
+//! # A worker, in outline
+//!
+//! The router's durable mode runs loops like this one; a user may run
+//! their own on any engine:
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use cometchat_webhooks::Bytes;
+//! use cometchat_webhooks::delivery::{
+//!     EnqueueOutcome, EventQueue, FailOutcome, MemoryStore, QueueConfig, StoredEvent,
+//! };
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = QueueConfig::new().with_max_attempts(2);
+//! let queue = MemoryStore::new(&config)?;
+//!
+//! // The request path: answer 200 only for `Stored` or `Duplicate`.
+//! let body = Bytes::from_static(br#"{"trigger":"message_sent","data":{}}"#);
+//! let event = StoredEvent::new("message_sent/app/hook/message.id=1", "message_sent", body);
+//! assert_eq!(queue.enqueue(&event).await?, EnqueueOutcome::Stored);
+//! assert_eq!(queue.enqueue(&event).await?, EnqueueOutcome::Duplicate);
+//!
+//! // A worker: claim, handle (renewing the lease meanwhile), report.
+//! while let Some(claimed) = queue.claim(config.lease()).await? {
+//!     let handled: Result<(), String> = Err("downstream is down".into());
+//!     match handled {
+//!         Ok(()) => queue.ack(&claimed.lease).await?,
+//!         Err(error) => {
+//!             let retry_in = config.backoff().delay(claimed.attempt);
+//!             match queue.fail(&claimed.lease, &error, retry_in).await? {
+//!                 FailOutcome::RetryScheduled { .. } => {}
+//!                 FailOutcome::DeadLettered => {}
+//!                 _ => {}
+//!             }
+//!         }
+//!     }
+//! }
+//! assert_eq!(queue.stats().await?.scheduled_retries, 1);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Writing an engine
+//!
+//! Implement [`EventQueue`] and [`DedupeStore`] with the semantics their
+//! documentation states; [`MemoryStore`] is the reference. Methods return a
+//! boxed [`StoreFuture`], so both traits work as trait objects.
+
+mod clock;
+mod config;
+mod dedupe;
+mod error;
+mod event;
+mod ledger;
+mod memory;
+mod queue;
+#[cfg(feature = "redb")]
+mod redb;
+#[cfg(feature = "redis")]
+mod redis;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{Backoff, QueueConfig};
+pub use dedupe::{DedupeClaim, DedupeStore, DedupeToken};
+pub use error::{BoxedError, DeliveryConfigError, DeliveryError};
+pub use event::{
+    ClaimedEvent, DeadLetter, EnqueueOutcome, EventDetails, EventState, FailOutcome, Lease,
+    QueueStats, StoredEvent,
+};
+pub use memory::MemoryStore;
+pub use queue::{EventQueue, StoreFuture};
+#[cfg(feature = "redb")]
+pub use redb::RedbStore;
+#[cfg(feature = "redis")]
+pub use redis::{RedisConfig, RedisDurability, RedisStore};

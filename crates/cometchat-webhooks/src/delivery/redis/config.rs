@@ -1,0 +1,136 @@
+//! [`RedisConfig`]: where the Redis engine connects and how it names
+//! things.
+
+use std::time::Duration;
+
+use crate::delivery::error::DeliveryConfigError;
+
+/// Connection and naming settings of a [`RedisStore`](super::RedisStore).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedisConfig {
+    url: String,
+    prefix: String,
+    application: String,
+    consumer: Option<String>,
+    connect_timeout: Duration,
+    command_timeout: Duration,
+}
+
+impl RedisConfig {
+    /// The key prefix by default.
+    pub const DEFAULT_PREFIX: &'static str = "cometchat-webhooks";
+    /// The application name by default.
+    pub const DEFAULT_APPLICATION: &'static str = "default";
+    /// How long connecting may take by default.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+    /// How long a command off the request path may take by default.
+    pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(5);
+
+    /// Settings for the server at `url` (`redis://[user:password@]host[:port][/db]`).
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            prefix: Self::DEFAULT_PREFIX.to_owned(),
+            application: Self::DEFAULT_APPLICATION.to_owned(),
+            consumer: None,
+            connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
+            command_timeout: Self::DEFAULT_COMMAND_TIMEOUT,
+        }
+    }
+
+    /// Sets the prefix of every key (default `cometchat-webhooks`).
+    pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// Sets the application: its queue, consumer group and dedupe records
+    /// are separate from other applications' on the same server, and its
+    /// keys share the hash tag `{application}` (one cluster slot).
+    pub fn with_application(mut self, application: impl Into<String>) -> Self {
+        self.application = application.into();
+        self
+    }
+
+    /// Sets this process's consumer name, unique among the instances of an
+    /// application (by default host name, process id and a random suffix).
+    pub fn with_consumer(mut self, consumer: impl Into<String>) -> Self {
+        self.consumer = Some(consumer.into());
+        self
+    }
+
+    /// Sets how long connecting may take.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets how long a command off the request path (claim, ack, operator
+    /// commands) may take; the request path uses the queue's request budget.
+    pub fn with_command_timeout(mut self, timeout: Duration) -> Self {
+        self.command_timeout = timeout;
+        self
+    }
+
+    /// The server's URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The key prefix.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The application name.
+    pub fn application(&self) -> &str {
+        &self.application
+    }
+
+    /// How long connecting may take.
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+
+    /// How long a command off the request path may take.
+    pub fn command_timeout(&self) -> Duration {
+        self.command_timeout
+    }
+
+    /// The consumer name this configuration gives a process.
+    pub(super) fn consumer_name(&self) -> String {
+        if let Some(consumer) = &self.consumer {
+            return consumer.clone();
+        }
+        let host = std::fs::read_to_string("/etc/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|name| name.trim().to_owned())
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| "host".to_owned());
+        format!("{host}-{}-{:08x}", std::process::id(), fastrand::u32(..))
+    }
+
+    pub(super) fn validate(&self) -> Result<(), DeliveryConfigError> {
+        let invalid =
+            |name, reason: &str| DeliveryConfigError::Invalid { name, reason: reason.into() };
+        for (name, value) in [("prefix", &self.prefix), ("application", &self.application)] {
+            if value.is_empty() {
+                return Err(invalid(name, "must not be empty"));
+            }
+            if value.contains(['{', '}']) {
+                return Err(invalid(name, "must not contain `{` or `}` (the hash tag is added)"));
+            }
+        }
+        if self.consumer.as_deref() == Some("") {
+            return Err(invalid("consumer", "must not be empty"));
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(DeliveryConfigError::ZeroDuration { name: "connect_timeout" });
+        }
+        if self.command_timeout.is_zero() {
+            return Err(DeliveryConfigError::ZeroDuration { name: "command_timeout" });
+        }
+        Ok(())
+    }
+}

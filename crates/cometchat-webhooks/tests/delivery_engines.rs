@@ -1,0 +1,345 @@
+//! The queue and dedupe-store rules, checked on every engine with the same
+//! scenarios: the memory and redb engines on a hand-moved clock, Redis on a
+//! real server with real (short) waits.
+
+#![cfg(all(feature = "redb", feature = "redis"))]
+
+mod delivery_support;
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use cometchat_webhooks::delivery::{
+    DedupeClaim, DedupeStore, DeliveryError, EnqueueOutcome, EventQueue, EventState, FailOutcome,
+    ManualClock, MemoryStore, QueueConfig, RedbStore, RedisConfig, RedisStore, StoredEvent,
+};
+use delivery_support::redis_server::RedisServer;
+use tempfile::TempDir;
+
+/// Short enough for Redis tests to wait for, long enough that a claim and
+/// its follow-up always happen within it.
+const LEASE: Duration = Duration::from_millis(400);
+
+#[derive(Debug, Clone, Copy)]
+enum Engine {
+    Memory,
+    Redb,
+    Redis,
+}
+
+/// An engine's store, and how time passes for it.
+struct Fixture {
+    queue: Arc<dyn EventQueue>,
+    dedupe: Arc<dyn DedupeStore>,
+    clock: Option<Arc<ManualClock>>,
+    _dir: TempDir,
+    _redis: Option<RedisServer>,
+}
+
+impl Fixture {
+    async fn new(engine: Engine, config: QueueConfig) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let clock = Arc::new(ManualClock::default());
+        match engine {
+            Engine::Memory => {
+                let store =
+                    Arc::new(MemoryStore::with_clock(&config, clock.clone()).expect("valid"));
+                Self::assemble(store, Some(clock), dir, None)
+            }
+            Engine::Redb => {
+                let path = dir.path().join("queue.redb");
+                let store = Arc::new(
+                    RedbStore::open_with_clock(&path, &config, clock.clone()).expect("opens"),
+                );
+                Self::assemble(store, Some(clock), dir, None)
+            }
+            Engine::Redis => {
+                let server = RedisServer::start();
+                let store = RedisStore::connect(RedisConfig::new(server.url()), &config)
+                    .await
+                    .expect("connects to the test server");
+                Self::assemble(Arc::new(store), None, dir, Some(server))
+            }
+        }
+    }
+
+    fn assemble<S: EventQueue + DedupeStore>(
+        store: Arc<S>,
+        clock: Option<Arc<ManualClock>>,
+        dir: TempDir,
+        redis: Option<RedisServer>,
+    ) -> Self {
+        Self { queue: store.clone(), dedupe: store, clock, _dir: dir, _redis: redis }
+    }
+
+    /// Lets `duration` pass: moves the manual clock, or waits.
+    async fn pass(&self, duration: Duration) {
+        match &self.clock {
+            Some(clock) => clock.advance(duration),
+            None => tokio::time::sleep(duration).await,
+        }
+    }
+}
+
+fn event(key: &str) -> StoredEvent {
+    let body = format!(r#"{{"trigger":"message_sent","data":{{"id":"{key}"}}}}"#);
+    StoredEvent::new(key, "message_sent", Bytes::from(body))
+}
+
+fn config() -> QueueConfig {
+    QueueConfig::new().with_lease(LEASE)
+}
+
+fn is_stale(result: Result<impl std::fmt::Debug, DeliveryError>) -> bool {
+    matches!(result, Err(DeliveryError::StaleLease { .. }))
+}
+
+async fn enqueue_dedupes_and_bounds_the_backlog(engine: Engine) {
+    let config = config().with_backlog_limit(3).with_dedupe_window(Duration::from_millis(600));
+    let fixture = Fixture::new(engine, config).await;
+    let queue = &fixture.queue;
+    assert_eq!(queue.enqueue(&event("a")).await.unwrap(), EnqueueOutcome::Stored);
+    assert_eq!(queue.enqueue(&event("a")).await.unwrap(), EnqueueOutcome::Duplicate);
+    assert_eq!(queue.enqueue(&event("b")).await.unwrap(), EnqueueOutcome::Stored);
+    assert_eq!(queue.enqueue(&event("c")).await.unwrap(), EnqueueOutcome::Stored);
+    assert_eq!(queue.enqueue(&event("d")).await.unwrap(), EnqueueOutcome::BacklogFull);
+    assert_eq!(queue.stats().await.unwrap().waiting, 3);
+    // A duplicate is answered before the bound is checked.
+    assert_eq!(queue.enqueue(&event("b")).await.unwrap(), EnqueueOutcome::Duplicate);
+
+    let claimed = queue.claim(LEASE).await.unwrap().expect("an event to claim");
+    assert_eq!(claimed.event.idempotency_key, "a", "the oldest first");
+    queue.ack(&claimed.lease).await.unwrap();
+    assert!(queue.show("a").await.unwrap().is_none(), "handled events are removed");
+    assert_eq!(queue.enqueue(&event("d")).await.unwrap(), EnqueueOutcome::Stored);
+    assert_eq!(
+        queue.enqueue(&event("a")).await.unwrap(),
+        EnqueueOutcome::Duplicate,
+        "a handled key is remembered for the window"
+    );
+    fixture.pass(Duration::from_millis(700)).await;
+    let stats = queue.stats().await.unwrap();
+    assert_eq!((stats.waiting, stats.live()), (3, 3));
+    let claimed = queue.claim(LEASE).await.unwrap().expect("b");
+    queue.ack(&claimed.lease).await.unwrap();
+    assert_eq!(
+        queue.enqueue(&event("a")).await.unwrap(),
+        EnqueueOutcome::Stored,
+        "after the window the key is new again"
+    );
+    assert_eq!(
+        queue.enqueue(&event("c")).await.unwrap(),
+        EnqueueOutcome::Duplicate,
+        "a stored event stays a duplicate past the window"
+    );
+}
+
+async fn claim_renew_ack_keeps_the_exact_body(engine: Engine) {
+    let fixture = Fixture::new(engine, config()).await;
+    let queue = &fixture.queue;
+    // Not UTF-8, and larger than a typical event.
+    let mut body = vec![0xff, 0x00, 0xfe];
+    body.extend(std::iter::repeat_n(b'x', 256 * 1024));
+    let received_at = SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_123);
+    let stored = StoredEvent::new("binary", "custom_trigger", Bytes::from(body.clone()))
+        .received_at(received_at);
+    assert_eq!(queue.enqueue(&stored).await.unwrap(), EnqueueOutcome::Stored);
+
+    let claimed = queue.claim(LEASE).await.unwrap().expect("the event");
+    assert_eq!(claimed.event, stored);
+    assert_eq!(claimed.attempt, 1);
+    assert!(queue.claim(LEASE).await.unwrap().is_none(), "a leased event is not handed out twice");
+    let stats = queue.stats().await.unwrap();
+    assert_eq!((stats.waiting, stats.in_flight), (0, 1));
+    let details = queue.show("binary").await.unwrap().expect("stored");
+    assert!(matches!(details.state, EventState::InFlight { .. }));
+    assert_eq!((details.attempts, details.event.body.as_ref()), (1, body.as_slice()));
+
+    // A handler that renews in time keeps its lease across several lease
+    // lengths.
+    for _ in 0..3 {
+        fixture.pass(LEASE * 5 / 8).await;
+        let until = queue.renew(&claimed.lease, LEASE).await.unwrap();
+        assert!(until > claimed.lease_expires_at);
+        assert!(queue.claim(LEASE).await.unwrap().is_none(), "a renewed lease holds");
+    }
+    queue.ack(&claimed.lease).await.unwrap();
+    assert_eq!(queue.stats().await.unwrap().live(), 0);
+    assert!(is_stale(queue.ack(&claimed.lease).await), "an event is acknowledged once");
+    assert!(queue.claim(LEASE).await.unwrap().is_none());
+}
+
+async fn a_stale_worker_is_fenced_off(engine: Engine) {
+    let fixture = Fixture::new(engine, config()).await;
+    let queue = &fixture.queue;
+    queue.enqueue(&event("fenced")).await.unwrap();
+    let first = queue.claim(LEASE).await.unwrap().expect("first claim");
+    fixture.pass(LEASE + Duration::from_millis(200)).await;
+    let second = queue.claim(LEASE).await.unwrap().expect("the expired lease is claimed again");
+    assert_eq!(second.event.idempotency_key, "fenced");
+    assert_eq!(second.attempt, 2, "attempts are counted at claim time");
+    assert!(second.lease.fencing_token() > first.lease.fencing_token());
+    let noted = queue.show("fenced").await.unwrap().expect("stored").last_error;
+    assert!(noted.is_some_and(|error| error.contains("lease expired")));
+
+    assert!(is_stale(queue.renew(&first.lease, LEASE).await));
+    assert!(is_stale(queue.ack(&first.lease).await));
+    assert!(is_stale(queue.fail(&first.lease, "late", Duration::ZERO).await));
+    assert_eq!(queue.stats().await.unwrap().in_flight, 1, "the stale calls changed nothing");
+    queue.ack(&second.lease).await.unwrap();
+    assert!(queue.show("fenced").await.unwrap().is_none());
+}
+
+async fn failures_retry_with_backoff_then_dead_letter(engine: Engine) {
+    let fixture = Fixture::new(engine, config().with_max_attempts(3)).await;
+    let queue = &fixture.queue;
+    queue.enqueue(&event("poison")).await.unwrap();
+    let retry_in = Duration::from_millis(300);
+    for attempt in 1..=3 {
+        let claimed = queue.claim(LEASE).await.unwrap().expect("due");
+        assert_eq!(claimed.attempt, attempt);
+        let outcome =
+            queue.fail(&claimed.lease, &format!("boom {attempt}"), retry_in).await.unwrap();
+        if attempt < 3 {
+            assert!(matches!(outcome, FailOutcome::RetryScheduled { .. }), "{outcome:?}");
+            assert!(queue.claim(LEASE).await.unwrap().is_none(), "not before its retry time");
+            assert_eq!(queue.stats().await.unwrap().scheduled_retries, 1);
+            fixture.pass(retry_in + Duration::from_millis(100)).await;
+        } else {
+            assert_eq!(outcome, FailOutcome::DeadLettered);
+        }
+    }
+    assert!(queue.claim(LEASE).await.unwrap().is_none(), "dead letters are not handed out");
+    let stats = queue.stats().await.unwrap();
+    assert_eq!((stats.dead, stats.live()), (1, 0));
+    let letters = queue.dead_letters(10).await.unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].idempotency_key, "poison");
+    assert_eq!((letters[0].attempts, letters[0].last_error.as_deref()), (3, Some("boom 3")));
+    let details = queue.show("poison").await.unwrap().expect("kept");
+    assert!(matches!(details.state, EventState::Dead { .. }));
+    assert_eq!(details.event, event("poison").received_at(details.event.received_at));
+    assert_eq!(queue.enqueue(&event("poison")).await.unwrap(), EnqueueOutcome::Duplicate);
+
+    assert!(queue.redrive("poison").await.unwrap());
+    assert!(!queue.redrive("poison").await.unwrap(), "no longer a dead letter");
+    assert!(!queue.redrive("unknown").await.unwrap());
+    let claimed = queue.claim(LEASE).await.unwrap().expect("redriven");
+    assert_eq!(claimed.attempt, 1, "a redrive starts a fresh set of attempts");
+    queue.ack(&claimed.lease).await.unwrap();
+    assert_eq!(queue.stats().await.unwrap(), Default::default());
+}
+
+async fn a_crashing_event_is_dead_lettered_after_max_claims(engine: Engine) {
+    let fixture = Fixture::new(engine, config().with_max_attempts(2)).await;
+    let queue = &fixture.queue;
+    queue.enqueue(&event("crasher")).await.unwrap();
+    for attempt in 1..=2 {
+        let claimed = queue.claim(LEASE).await.unwrap().expect("claimable");
+        assert_eq!(claimed.attempt, attempt);
+        // The worker dies without a word: the lease runs out.
+        fixture.pass(LEASE + Duration::from_millis(200)).await;
+    }
+    assert!(queue.claim(LEASE).await.unwrap().is_none(), "no third claim");
+    let letters = queue.dead_letters(10).await.unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].attempts, 2);
+    assert!(letters[0].last_error.as_deref().is_some_and(|error| error.contains("lease expired")));
+}
+
+async fn operators_redrive_and_purge_dead_letters(engine: Engine) {
+    let fixture = Fixture::new(engine, config().with_max_attempts(1)).await;
+    let queue = &fixture.queue;
+    let keys = ["p1", "p2", "p3"];
+    let kill_all = || async {
+        for _ in keys {
+            let claimed = queue.claim(LEASE).await.unwrap().expect("claimable");
+            let outcome = queue.fail(&claimed.lease, "no", Duration::ZERO).await.unwrap();
+            assert_eq!(outcome, FailOutcome::DeadLettered);
+        }
+    };
+    for key in keys {
+        queue.enqueue(&event(key)).await.unwrap();
+    }
+    kill_all().await;
+    assert_eq!(queue.dead_letters(2).await.unwrap().len(), 2, "the limit applies");
+    let listed: Vec<_> = queue
+        .dead_letters(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|letter| letter.idempotency_key)
+        .collect();
+    assert_eq!(listed, keys, "oldest first");
+    assert_eq!(queue.redrive_all().await.unwrap(), 3);
+    assert_eq!(queue.stats().await.unwrap().waiting, 3);
+    kill_all().await;
+
+    assert_eq!(queue.purge_dead(Duration::from_secs(3600)).await.unwrap(), 0, "none that old");
+    fixture.pass(Duration::from_millis(300)).await;
+    assert_eq!(queue.purge_dead(Duration::from_millis(200)).await.unwrap(), 3);
+    assert_eq!(queue.stats().await.unwrap(), Default::default());
+    assert!(queue.show("p1").await.unwrap().is_none());
+    assert_eq!(queue.redrive_all().await.unwrap(), 0);
+    assert_eq!(
+        queue.enqueue(&event("p1")).await.unwrap(),
+        EnqueueOutcome::Duplicate,
+        "a purged key is still remembered for the window"
+    );
+}
+
+async fn dedupe_claims_expire_and_are_fenced(engine: Engine) {
+    let fixture = Fixture::new(engine, config()).await;
+    let dedupe = &fixture.dedupe;
+    let DedupeClaim::Acquired(first) = dedupe.claim("k", LEASE).await.unwrap() else {
+        panic!("a free key is acquired");
+    };
+    assert_eq!(dedupe.claim("k", LEASE).await.unwrap(), DedupeClaim::InFlight);
+    dedupe.release("k", first).await.unwrap();
+    let DedupeClaim::Acquired(second) = dedupe.claim("k", LEASE).await.unwrap() else {
+        panic!("a released key is free again");
+    };
+    assert!(second > first);
+    assert!(is_stale(dedupe.complete("k", first).await), "the released claim is over");
+    dedupe.complete("k", second).await.unwrap();
+    assert_eq!(dedupe.claim("k", LEASE).await.unwrap(), DedupeClaim::Done);
+    assert!(is_stale(dedupe.release("k", second).await), "done stays done");
+    assert_eq!(dedupe.claim("k", LEASE).await.unwrap(), DedupeClaim::Done);
+
+    // A holder that died: its claim expires, and it cannot settle later.
+    let DedupeClaim::Acquired(dead_holder) = dedupe.claim("other", LEASE).await.unwrap() else {
+        panic!("a free key is acquired");
+    };
+    fixture.pass(LEASE + Duration::from_millis(200)).await;
+    let DedupeClaim::Acquired(taker) = dedupe.claim("other", LEASE).await.unwrap() else {
+        panic!("an expired claim is taken over");
+    };
+    assert!(is_stale(dedupe.complete("other", dead_holder).await));
+    dedupe.complete("other", taker).await.unwrap();
+    assert_eq!(dedupe.claim("other", LEASE).await.unwrap(), DedupeClaim::Done);
+}
+
+macro_rules! on_every_engine {
+    ($($scenario:ident),* $(,)?) => {
+        mod memory {
+            $(#[tokio::test] async fn $scenario() { super::$scenario(super::Engine::Memory).await })*
+        }
+        mod redb {
+            $(#[tokio::test] async fn $scenario() { super::$scenario(super::Engine::Redb).await })*
+        }
+        mod redis {
+            $(#[tokio::test] async fn $scenario() { super::$scenario(super::Engine::Redis).await })*
+        }
+    };
+}
+
+on_every_engine!(
+    enqueue_dedupes_and_bounds_the_backlog,
+    claim_renew_ack_keeps_the_exact_body,
+    a_stale_worker_is_fenced_off,
+    failures_retry_with_backoff_then_dead_letter,
+    a_crashing_event_is_dead_lettered_after_max_claims,
+    operators_redrive_and_purge_dead_letters,
+    dedupe_claims_expire_and_are_fenced,
+);
