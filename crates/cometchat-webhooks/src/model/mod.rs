@@ -8,6 +8,7 @@ mod message;
 mod moderation;
 mod string_enum;
 mod timestamp;
+mod timestamp_conversions;
 mod user;
 
 pub use call::{Call, InitialConfig, Occupant};
@@ -22,4 +23,5 @@ pub use moderation::{
     ModeratedResource, ModerationCondition, ModerationFailure, ModerationMatch, ModerationRule,
 };
 pub use timestamp::{Millis, Seconds, TimeUnit, Timestamp};
+pub use timestamp_conversions::TimestampOutOfRange;
 pub use user::User;
