@@ -104,7 +104,10 @@ impl AuthError {
 }
 
 /// A receiver that cannot be built as configured.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// `Debug` shows the same message as `Display`, so that `?` in a `main`
+/// returning `Result` prints what to do rather than a variant name.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No credentials, and unauthenticated access was not allowed explicitly.
@@ -133,6 +136,12 @@ pub enum ConfigError {
     /// A zero body limit.
     #[error("the body limit must be at least 1 byte")]
     ZeroBodyLimit,
+}
+
+impl std::fmt::Debug for ConfigError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, formatter)
+    }
 }
 
 /// Why a webhook request is answered with something other than the handler's
