@@ -71,6 +71,37 @@ pub(crate) fn build_body(source: &BodySource, overrides: &[Override]) -> Result<
     Ok(json.to_string().into_bytes())
 }
 
+/// The most `send --raw` reads: 16 times a receiver's default limit, room to
+/// see a receiver refuse an oversized body, and far below a file sent by
+/// mistake (a disk image, a log).
+pub(crate) const MAX_RAW_BODY: u64 = 16 * 1024 * 1024;
+
+/// A `--raw` body: the file's bytes as they are, refused when empty or
+/// larger than [`MAX_RAW_BODY`] (without reading more than one byte past
+/// the limit).
+pub(crate) fn read_raw_body(path: &Path) -> Result<Vec<u8>, CliError> {
+    let name = describe(path);
+    let mut bytes = Vec::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(MAX_RAW_BODY + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| CliError::ReadStdin { source })
+    } else {
+        let read_error = |source| CliError::Read { path: path.to_owned(), source };
+        let file = std::fs::File::open(path).map_err(read_error)?;
+        file.take(MAX_RAW_BODY + 1).read_to_end(&mut bytes).map_err(read_error)
+    };
+    match read? {
+        0 => Err(CliError::EmptyBody { name }),
+        length if length as u64 > MAX_RAW_BODY => {
+            Err(CliError::BodyTooLarge { name, limit: "16 MiB".to_owned() })
+        }
+        _ => Ok(bytes),
+    }
+}
+
 /// Reads a file, or standard input for `-`.
 pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
     if path == Path::new("-") {

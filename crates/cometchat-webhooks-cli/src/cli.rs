@@ -5,9 +5,15 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use cometchat_webhooks::auth::{PASSWORD_VAR, USERNAME_VAR};
+use clap_complete::Shell;
 use cometchat_webhooks::media::{API_KEY_VAR, APP_ID_VAR};
 
 use crate::duration_arg::parse_duration;
+use crate::listen_address::{ListenAddress, parse_listen_address};
+
+/// Environment variable holding the receiver URL `send` and `replay` post to
+/// when `--url` is not given.
+pub(crate) const URL_VAR: &str = "COMETCHAT_WEBHOOK_URL";
 
 /// Develop a CometChat webhook receiver locally: send sample deliveries,
 /// receive them, inspect and replay them.
@@ -42,14 +48,19 @@ Examples:
   cometchat-webhooks send message_sent --url http://127.0.0.1:3000/webhooks/cometchat \\
       --set 'data.message.data.text=\"hello\"' --set 'data.message.sender=\"alice\"'
   cometchat-webhooks send message_sent --dry-run        # show the body and its paths
-  cometchat-webhooks send --file body.json --url http://127.0.0.1:3000/webhooks/cometchat")]
+  cometchat-webhooks send --file body.json --url http://127.0.0.1:3000/webhooks/cometchat
+  cometchat-webhooks send --raw not-json.txt    # a body the receiver must refuse with 400
+  export COMETCHAT_WEBHOOK_URL=http://127.0.0.1:3000/webhooks/cometchat
+  cometchat-webhooks send message_sent          # --url from COMETCHAT_WEBHOOK_URL")]
     Send(SendArgs),
 
-    /// Receive webhooks on 127.0.0.1 and print one line per delivery.
+    /// Receive webhooks (on 127.0.0.1 unless --bind says otherwise) and
+    /// print one line per delivery.
     #[command(after_help = "\
 Examples:
   cometchat-webhooks listen --port 3000 --username cometchat --password s3cret
-  cometchat-webhooks listen --allow-unauthenticated --save ./deliveries --json")]
+  cometchat-webhooks listen --allow-unauthenticated --save ./deliveries --json
+  cometchat-webhooks listen --bind 0.0.0.0:3000 ...   # reachable from other machines")]
     Listen(ListenArgs),
 
     /// Decode a webhook body and show what it carries.
@@ -76,6 +87,21 @@ Exits 0 only when every sample was accepted (2xx) and decoded into its typed pay
     /// Media URLs from webhook payloads.
     #[command(subcommand)]
     Media(MediaCommand),
+
+    /// Print a completion script for a shell.
+    #[command(after_help = "\
+Examples:
+  cometchat-webhooks completions bash > ~/.local/share/bash-completion/completions/cometchat-webhooks
+  cometchat-webhooks completions zsh > ~/.zfunc/_cometchat-webhooks
+  cometchat-webhooks completions fish > ~/.config/fish/completions/cometchat-webhooks.fish")]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub(crate) shell: Shell,
 }
 
 #[derive(Debug, Args)]
@@ -108,21 +134,27 @@ pub(crate) struct TimeoutArg {
 pub(crate) struct SendArgs {
     /// The trigger whose sample to send: a wire name (`message_sent`) or a
     /// unique name (`legacy_message_read_receipt`).
-    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    #[arg(required_unless_present_any = ["file", "raw"], conflicts_with_all = ["file", "raw"])]
     pub(crate) trigger: Option<String>,
 
     /// The receiver's URL.
-    #[arg(long, required_unless_present = "dry_run")]
+    #[arg(long, env = URL_VAR, required_unless_present = "dry_run")]
     pub(crate) url: Option<String>,
 
     /// Override a field: `PATH=JSON`, e.g. `data.message.data.text="hi"`.
     /// The path must exist; the value must be JSON (quote strings).
-    #[arg(long = "set", value_name = "PATH=JSON")]
+    #[arg(long = "set", value_name = "PATH=JSON", conflicts_with = "raw")]
     pub(crate) sets: Vec<String>,
 
     /// Send this file instead of a sample (`-` reads standard input).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "raw")]
     pub(crate) file: Option<PathBuf>,
+
+    /// Send this file's bytes as they are, JSON or not (`-` reads standard
+    /// input), to see how a receiver answers a body CometChat would never
+    /// send. Empty files and files over 16 MiB are refused.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) raw: Option<PathBuf>,
 
     /// Print the body instead of sending it.
     #[arg(long)]
@@ -142,9 +174,14 @@ pub(crate) struct SendArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ListenArgs {
-    /// The port on 127.0.0.1 (0 picks a free one).
-    #[arg(long, default_value_t = 8787)]
-    pub(crate) port: u16,
+    /// The address to listen on: an IP address (`0.0.0.0` for every
+    /// interface, `::1`) or an address and port (`127.0.0.1:3000`).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1", value_parser = parse_listen_address)]
+    pub(crate) bind: ListenAddress,
+
+    /// The port (0 picks a free one); not with a --bind that has a port.
+    #[arg(long)]
+    pub(crate) port: Option<u16>,
 
     /// Write each delivery's exact body to a file in this directory, for `replay`.
     #[arg(long, value_name = "DIR")]
@@ -181,7 +218,7 @@ pub(crate) struct ReplayArgs {
     pub(crate) dir: PathBuf,
 
     /// The receiver's URL.
-    #[arg(long)]
+    #[arg(long, env = URL_VAR)]
     pub(crate) url: String,
 
     /// How many requests may be in flight at once.

@@ -74,8 +74,17 @@ pub(crate) enum CliError {
     #[error("the receiver answered {status}{}", status_hint(*.code))]
     Refused { status: String, code: u16 },
 
-    #[error("could not listen on {address}: {source}; pick another --port")]
+    #[error("could not listen on {address}: {source}; pick another --port or --bind address")]
     Bind { address: String, source: std::io::Error },
+
+    #[error("--bind {bind} already has a port; drop --port {port} or the port in --bind")]
+    PortTwice { bind: String, port: u16 },
+
+    #[error("{name} is empty: there is no body to send")]
+    EmptyBody { name: String },
+
+    #[error("{name} is larger than {limit}; no webhook body is that large")]
+    BodyTooLarge { name: String, limit: String },
 
     #[error("the receiver stopped: {source}")]
     Serve { source: std::io::Error },
@@ -132,7 +141,7 @@ fn status_hint(code: u16) -> &'static str {
             "; check --username/--password (or COMETCHAT_WEBHOOK_USERNAME/COMETCHAT_WEBHOOK_PASSWORD)"
         }
         404 | 405 => "; check the path in --url",
-        400 | 422 => "; the receiver did not accept the body (its answer is above)",
+        400 | 422 => "; the receiver did not accept the body as a webhook (its answer is above)",
         413 => "; the body is larger than the receiver accepts",
         500..=599 => "; the receiver's handler failed (its answer is above)",
         _ => "",

@@ -12,6 +12,7 @@ mod delivery_lines;
 mod duration_arg;
 mod errors;
 mod http_client;
+mod listen_address;
 mod output;
 mod receiver;
 mod saved_bodies;
@@ -39,9 +40,10 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<(), CliError> {
     match command {
-        // These two never touch the network, so they start no runtime.
+        // These never touch the network, so they start no runtime.
         Command::List(args) => commands::list::run(&args),
         Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Completions(args) => commands::completions::run(&args),
         Command::Send(args) => block_on(commands::send::run(args)),
         Command::Listen(args) => block_on(commands::listen::run(args)),
         Command::Replay(args) => block_on(commands::replay::run(args)),

@@ -1,9 +1,12 @@
-//! Colour (only on a terminal, and never with `NO_COLOR`), aligned tables,
-//! and the one-line error every failure ends with.
+//! Colour (decided by `anstream`: only on a terminal, never with
+//! `NO_COLOR`, always with `CLICOLOR_FORCE`), aligned tables, and the
+//! one-line error every failure ends with.
 
 use std::fmt::Display;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
+use anstream::ColorChoice;
+use anstream::stream::RawStream;
 use anstyle::{AnsiColor, Style};
 
 use crate::errors::CliError;
@@ -16,11 +19,15 @@ pub(crate) struct Palette {
 
 impl Palette {
     pub(crate) fn for_stdout() -> Self {
-        Self { enabled: std::io::stdout().is_terminal() && colour_allowed() }
+        Self::for_stream(&std::io::stdout())
     }
 
     pub(crate) fn for_stderr() -> Self {
-        Self { enabled: std::io::stderr().is_terminal() && colour_allowed() }
+        Self::for_stream(&std::io::stderr())
+    }
+
+    fn for_stream(stream: &impl RawStream) -> Self {
+        Self { enabled: anstream::AutoStream::choice(stream) != ColorChoice::Never }
     }
 
     /// Never paints.
@@ -60,11 +67,6 @@ impl Palette {
 
 fn colour(colour: AnsiColor) -> Style {
     Style::new().fg_color(Some(colour.into()))
-}
-
-/// <https://no-color.org>: any non-empty `NO_COLOR` turns colour off.
-fn colour_allowed() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
 }
 
 /// `error: <message>` on stderr.

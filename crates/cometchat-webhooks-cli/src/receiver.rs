@@ -2,7 +2,7 @@
 //! credentials and decodes, the core router answers, and every delivery is
 //! reported (and optionally saved) as it arrives.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -61,9 +61,11 @@ impl FromRef<AppState> for ReceiverConfig {
 }
 
 impl LocalReceiver {
-    /// Binds 127.0.0.1:`port` (0 for any free port).
-    pub(crate) async fn bind(port: u16, settings: ReceiverSettings) -> Result<Self, CliError> {
-        let requested = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    /// Binds `requested` (port 0 for any free port).
+    pub(crate) async fn bind(
+        requested: SocketAddr,
+        settings: ReceiverSettings,
+    ) -> Result<Self, CliError> {
         let bind_error = |source| CliError::Bind { address: requested.to_string(), source };
         let listener = TcpListener::bind(requested).await.map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;

@@ -9,8 +9,10 @@ use std::fmt;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
+use zeroize::{Zeroize, Zeroizing};
 
 /// Why a header is malformed, the detail of [`AuthError::Malformed`].
 pub use crate::error::MalformedReason;
@@ -27,18 +29,35 @@ const MAX_HEADER_LEN: usize = 4096;
 /// Largest decoded `user:password` (base64 is 4 characters for 3 bytes).
 const MAX_DECODED_LEN: usize = MAX_HEADER_LEN / 4 * 3;
 
-/// One username and password pair. `Debug` shows the username only.
+/// One username and password pair. The password is held as a
+/// [`SecretString`]: wiped from memory when dropped, and never printed
+/// (`Debug` shows the username only).
 #[derive(Clone)]
 pub struct Credentials {
     username: String,
-    password: String,
+    password: SecretString,
 }
 
 impl Credentials {
-    /// A pair; the username must be non-empty and free of `:`.
+    /// A pair; the username must be non-empty and free of `:`. The password
+    /// is copied into a [`SecretString`] and the `String` it came in is
+    /// wiped.
     pub fn new(
         username: impl Into<String>,
         password: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut password = password.into();
+        // Copied rather than moved: moving keeps the spare capacity, and
+        // shrinking it would leave the old allocation unwiped.
+        let secret = SecretString::from(password.as_str());
+        password.zeroize();
+        Self::from_secret(username, secret)
+    }
+
+    /// A pair whose password is already a [`SecretString`].
+    pub fn from_secret(
+        username: impl Into<String>,
+        password: SecretString,
     ) -> Result<Self, ConfigError> {
         let username = username.into();
         if username.is_empty() {
@@ -47,7 +66,7 @@ impl Credentials {
         if username.contains(':') {
             return Err(ConfigError::UsernameHasColon);
         }
-        Ok(Self { username, password: password.into() })
+        Ok(Self { username, password })
     }
 
     /// The username.
@@ -59,7 +78,7 @@ impl Credentials {
         let mut hasher = Sha256::new();
         hasher.update(self.username.as_bytes());
         hasher.update(b":");
-        hasher.update(self.password.as_bytes());
+        hasher.update(self.password.expose_secret().as_bytes());
         hasher.finalize().into()
     }
 }
@@ -90,7 +109,9 @@ impl fmt::Debug for Credentials {
 /// ```
 #[derive(Clone)]
 pub struct BasicAuth {
-    digests: Vec<[u8; 32]>,
+    /// SHA-256 of each `user:password`: as good as the password to anyone
+    /// who can try passwords offline, so wiped on drop too.
+    digests: Zeroizing<Vec<[u8; 32]>>,
     usernames: Vec<String>,
     unauthenticated: bool,
 }
@@ -122,7 +143,7 @@ impl BasicAuth {
             "cometchat-webhooks: accepting webhooks WITHOUT authentication; \
              anyone who knows the URL can post events"
         );
-        Self { digests: Vec::new(), usernames: Vec::new(), unauthenticated: true }
+        Self { digests: Zeroizing::default(), usernames: Vec::new(), unauthenticated: true }
     }
 
     /// Whether every request is accepted.
@@ -139,12 +160,13 @@ impl BasicAuth {
         }
         let mut decoded = [0_u8; MAX_DECODED_LEN];
         let candidate = decode_basic(authorization.ok_or(AuthError::Missing)?, &mut decoded)?;
-        let digest: [u8; 32] = Sha256::digest(candidate).into();
+        let mut digest: [u8; 32] = Sha256::digest(&*candidate.0).into();
         // Compare against every pair, without stopping at a match.
         let matched = self
             .digests
             .iter()
             .fold(Choice::from(0), |matched, expected| matched | expected.ct_eq(&digest));
+        digest.zeroize();
         if bool::from(matched) { Ok(()) } else { Err(AuthError::Wrong) }
     }
 
@@ -217,7 +239,7 @@ impl BasicAuthBuilder {
             return Err(ConfigError::NoCredentials);
         }
         Ok(BasicAuth {
-            digests: self.credentials.iter().map(Credentials::digest).collect(),
+            digests: Zeroizing::new(self.credentials.iter().map(Credentials::digest).collect()),
             usernames: self.credentials.iter().map(|c| c.username.clone()).collect(),
             unauthenticated: false,
         })
@@ -232,8 +254,22 @@ fn env_var(name: &'static str) -> Result<Option<String>, ConfigError> {
     }
 }
 
+/// Decoded `user:password` bytes, wiped when dropped. Only the decoded
+/// bytes are wiped, not the whole buffer: that would cost more than the
+/// check itself.
+struct DecodedCredentials<'b>(&'b mut [u8]);
+
+impl Drop for DecodedCredentials<'_> {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
 /// Splits `Basic <token>` and decodes the token into `buffer`.
-fn decode_basic<'b>(header: &[u8], buffer: &'b mut [u8]) -> Result<&'b [u8], AuthError> {
+fn decode_basic<'b>(
+    header: &[u8],
+    buffer: &'b mut [u8],
+) -> Result<DecodedCredentials<'b>, AuthError> {
     let malformed = AuthError::Malformed;
     let header = header.trim_ascii();
     if header.is_empty() {
@@ -253,8 +289,8 @@ fn decode_basic<'b>(header: &[u8], buffer: &'b mut [u8]) -> Result<&'b [u8], Aut
     }
     let length =
         STANDARD.decode_slice(token, buffer).map_err(|_| malformed(MalformedReason::NotBase64))?;
-    let decoded = &buffer[..length];
-    if !decoded.contains(&b':') {
+    let decoded = DecodedCredentials(&mut buffer[..length]);
+    if !decoded.0.contains(&b':') {
         return Err(malformed(MalformedReason::NoColon));
     }
     Ok(decoded)

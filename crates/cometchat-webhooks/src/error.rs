@@ -95,7 +95,10 @@ pub enum MalformedReason {
 }
 
 /// A receiver that cannot be built as configured.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// `Debug` shows the same message as `Display`, so that `?` in a `main`
+/// returning `Result` prints what to do rather than a variant name.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No credentials, and unauthenticated access was not allowed explicitly.
@@ -124,4 +127,10 @@ pub enum ConfigError {
     /// A zero body limit.
     #[error("the body limit must be at least 1 byte")]
     ZeroBodyLimit,
+}
+
+impl std::fmt::Debug for ConfigError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, formatter)
+    }
 }

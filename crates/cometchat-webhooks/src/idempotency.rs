@@ -78,6 +78,11 @@ impl KeyParts {
         self
     }
 
+    // Not the `percent-encoding` crate: it always escapes every non-ASCII
+    // byte, which would change the key of every event whose ids or names
+    // are not ASCII (so a dedupe store filled before an upgrade would no
+    // longer recognise them) and triple those keys' length. Only the two
+    // characters that could make components collide need escaping.
     fn push_escaped(&mut self, value: &str) {
         for character in value.chars() {
             match character {
@@ -108,6 +113,8 @@ struct BodyHash<'a>(&'a [u8]);
 
 impl Display for BodyHash<'_> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Sha256::digest(self.0)[..16].iter().try_for_each(|byte| write!(formatter, "{byte:02x}"))
+        // The digest's own lower-hex formatting; the precision keeps the
+        // first 32 digits (128 bits).
+        write!(formatter, "{:.32x}", Sha256::digest(self.0))
     }
 }

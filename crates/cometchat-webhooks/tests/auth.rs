@@ -206,3 +206,55 @@ fn from_env_reads_both_variables_and_refuses_half_a_pair() {
     let only_password = probe_env(&[(PASSWORD_VAR, "env-pass")]);
     assert!(only_password.contains("COMETCHAT_WEBHOOK_PASSWORD is set"), "{only_password}");
 }
+
+/// What a `main` returning `Result` prints: a test returning `Err` is
+/// reported by the same `Termination` impl (`Error: {error:?}`).
+#[test]
+fn question_mark_in_main_probe() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::var_os("QUESTION_MARK_PROBE").is_none() {
+        return Ok(());
+    }
+    BasicAuth::from_env()?;
+    Ok(())
+}
+
+#[test]
+fn a_configuration_error_under_question_mark_prints_its_message() {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "question_mark_in_main_probe", "--nocapture", "--test-threads=1"])
+        .env_remove(USERNAME_VAR)
+        .env_remove(PASSWORD_VAR)
+        .env("QUESTION_MARK_PROBE", "1")
+        .output()
+        .unwrap();
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!output.status.success(), "{printed}");
+    assert!(
+        printed
+            .contains("Error: no webhook credentials configured: set COMETCHAT_WEBHOOK_USERNAME"),
+        "{printed}"
+    );
+    assert!(!printed.contains("NoCredentials"), "{printed}");
+    assert_eq!(format!("{:?}", ConfigError::ZeroBodyLimit), ConfigError::ZeroBodyLimit.to_string());
+}
+
+#[test]
+fn a_password_may_be_given_as_a_secret() {
+    let secret = secrecy::SecretString::from("hunter2-very-secret");
+    let credentials = Credentials::from_secret("cometchat", secret).unwrap();
+    let password = String::from("hunter2-very-secret");
+    let borrowed = BasicAuth::new("cometchat", &password).unwrap();
+    let owned = BasicAuth::new("cometchat", password).unwrap();
+    let header = basic_auth_header("cometchat", "hunter2-very-secret");
+    assert_eq!(borrowed.verify(Some(header.as_bytes())), Ok(()));
+    assert_eq!(owned.verify(Some(header.as_bytes())), Ok(()));
+    let refused = Credentials::from_secret("a:b", secrecy::SecretString::from("x")).unwrap_err();
+    assert_eq!(refused, ConfigError::UsernameHasColon);
+    let built = BasicAuth::builder().with_credentials(credentials).build().unwrap();
+    assert_eq!(built.verify(Some(header.as_bytes())), Ok(()));
+    assert!(!format!("{built:?}").contains("hunter2"));
+}

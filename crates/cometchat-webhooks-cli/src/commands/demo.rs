@@ -4,6 +4,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use cometchat_webhooks::testing::{SHAPE_VARIANTS, basic_auth_header, sample_body, samples};
@@ -51,8 +52,11 @@ pub(crate) async fn run(args: DemoArgs) -> Result<(), CliError> {
         // Only fails once the demo stopped reading, while shutting down.
         let _ = reports_tx.send(report);
     });
-    let receiver =
-        LocalReceiver::bind(0, ReceiverSettings { auth, save_dir: None, reporter }).await?;
+    let receiver = LocalReceiver::bind(
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        ReceiverSettings { auth, save_dir: None, reporter },
+    )
+    .await?;
     let url = receiver.url();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(receiver.serve(async {

@@ -10,6 +10,7 @@ use crate::output::print_warning;
 use crate::receiver::{LocalReceiver, ReceiverSettings, Reporter};
 
 pub(crate) async fn run(args: ListenArgs) -> Result<(), CliError> {
+    let address = args.bind.with_port(args.port)?;
     let auth = receiver_auth(&args.auth, args.allow_unauthenticated)?;
     let unauthenticated = auth.is_unauthenticated();
     if let Some(dir) = &args.save {
@@ -20,7 +21,7 @@ pub(crate) async fn run(args: ListenArgs) -> Result<(), CliError> {
     let printer = DeliveryPrinter::new(args.json);
     let reporter: Reporter = Arc::new(move |report| printer.print(&report));
     let settings = ReceiverSettings { auth, save_dir: args.save.clone(), reporter };
-    let receiver = LocalReceiver::bind(args.port, settings).await?;
+    let receiver = LocalReceiver::bind(address, settings).await?;
 
     // Status goes to stderr, so stdout holds only deliveries (`--json`).
     eprintln!("Listening on {} (any path, POST only); Ctrl-C stops.", receiver.url());

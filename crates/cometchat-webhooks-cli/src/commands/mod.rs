@@ -1,5 +1,6 @@
 //! One module per subcommand; each exposes `run`.
 
+pub(crate) mod completions;
 pub(crate) mod demo;
 pub(crate) mod inspect;
 pub(crate) mod list;

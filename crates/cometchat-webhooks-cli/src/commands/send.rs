@@ -1,6 +1,6 @@
 //! `send`: POST a trigger's sample (or a file) to a receiver.
 
-use crate::body::{BodySource, Override, build_body};
+use crate::body::{BodySource, Override, build_body, read_raw_body};
 use crate::cli::SendArgs;
 use crate::credentials::authorization_header;
 use crate::errors::CliError;
@@ -9,15 +9,10 @@ use crate::output::{Palette, print_line};
 use crate::triggers::resolve_trigger;
 
 pub(crate) async fn run(args: SendArgs) -> Result<(), CliError> {
-    let source = match (&args.trigger, &args.file) {
-        (_, Some(file)) => BodySource::File(file.clone()),
-        (Some(name), None) => BodySource::Sample(resolve_trigger(name)?),
-        // clap requires one of the two.
-        (None, None) => return Err(CliError::MissingTrigger),
+    let body = match &args.raw {
+        Some(raw) => read_raw_body(raw)?,
+        None => json_body(&args)?,
     };
-    let overrides =
-        args.sets.iter().map(|set| Override::parse(set)).collect::<Result<Vec<_>, _>>()?;
-    let body = build_body(&source, &overrides)?;
     let Some(url) = args.url.as_deref().filter(|_| !args.dry_run) else {
         return print_line(&String::from_utf8_lossy(&body));
     };
@@ -34,4 +29,17 @@ pub(crate) async fn run(args: SendArgs) -> Result<(), CliError> {
         print_line(&answer.body)?;
     }
     if answer.is_success() { Ok(()) } else { Err(answer.refusal()) }
+}
+
+/// A sample or a JSON file, with the `--set` overrides applied.
+fn json_body(args: &SendArgs) -> Result<Vec<u8>, CliError> {
+    let source = match (&args.trigger, &args.file) {
+        (_, Some(file)) => BodySource::File(file.clone()),
+        (Some(name), None) => BodySource::Sample(resolve_trigger(name)?),
+        // clap requires a trigger, --file or --raw.
+        (None, None) => return Err(CliError::MissingTrigger),
+    };
+    let overrides =
+        args.sets.iter().map(|set| Override::parse(set)).collect::<Result<Vec<_>, _>>()?;
+    build_body(&source, &overrides)
 }

@@ -26,7 +26,10 @@ pub fn bin() -> Command {
         "COMETCHAT_WEBHOOK_PASSWORD",
         "COMETCHAT_APP_ID",
         "COMETCHAT_API_KEY",
+        "COMETCHAT_WEBHOOK_URL",
         "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
     ] {
         command.env_remove(variable);
     }
@@ -194,9 +197,15 @@ pub struct ListenProcess {
 impl ListenProcess {
     /// Starts `listen --port 0` with `args` and waits until it says where.
     pub fn start(args: &[&str]) -> Self {
+        let mut with_port = vec!["--port", "0"];
+        with_port.extend(args);
+        Self::start_with(&with_port)
+    }
+
+    /// Starts `listen` with exactly `args` and waits until it says where.
+    pub fn start_with(args: &[&str]) -> Self {
         let mut child = bin()
             .arg("listen")
-            .args(["--port", "0"])
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -3,8 +3,9 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
+use secrecy::SecretString;
 use url::Url;
 
 use super::cache::PresignCache;
@@ -91,13 +92,13 @@ impl MediaClient {
             MediaUrl::Exchange { request } => request,
         };
         let cache = self.inner.cache.as_ref();
-        if let Some(hit) = cache.and_then(|cache| cache.get(url, SystemTime::now())) {
+        if let Some(hit) = cache.and_then(|cache| cache.get(url)) {
             return Ok(hit);
         }
         let inner = &self.inner;
         let presigned = exchange(&inner.http, &inner.credentials, request, inner.timeout).await?;
         if let Some(cache) = cache {
-            cache.insert(url, &presigned, SystemTime::now());
+            cache.insert(url, &presigned);
         }
         Ok(presigned)
     }
@@ -136,7 +137,8 @@ impl fmt::Debug for MediaClient {
 #[derive(Clone)]
 pub struct MediaClientBuilder {
     app_id: String,
-    api_key: String,
+    /// Wiped on drop, never printed.
+    api_key: SecretString,
     region: Option<String>,
     allowed_bases: Vec<String>,
     timeout: Duration,
@@ -145,11 +147,18 @@ pub struct MediaClientBuilder {
 
 impl MediaClientBuilder {
     /// Starts with this app id and API key (CometChat dashboard → API & Auth
-    /// Keys; a REST API key, never the auth key used by clients).
+    /// Keys; a REST API key, never the auth key used by clients). The key
+    /// is copied into a [`SecretString`].
     pub fn new(app_id: &str, api_key: &str) -> Self {
+        Self::with_secret_key(app_id, SecretString::from(api_key))
+    }
+
+    /// Starts with this app id and an API key that is already a
+    /// [`SecretString`].
+    pub fn with_secret_key(app_id: &str, api_key: SecretString) -> Self {
         Self {
             app_id: app_id.to_owned(),
-            api_key: api_key.to_owned(),
+            api_key,
             region: None,
             allowed_bases: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
@@ -163,7 +172,7 @@ impl MediaClientBuilder {
         let read = |name: &'static str| {
             std::env::var(name).map_err(|_| MediaError::from(SetupProblem::MissingVar { name }))
         };
-        Ok(Self::new(&read(APP_ID_VAR)?, &read(API_KEY_VAR)?))
+        Ok(Self::with_secret_key(&read(APP_ID_VAR)?, read(API_KEY_VAR)?.into()))
     }
 
     /// Sends the key only to this region's file host
@@ -191,8 +200,8 @@ impl MediaClientBuilder {
     }
 
     /// Remembers up to `capacity` exchanged URLs and answers repeats from
-    /// memory while they stay valid; when full, expired entries go first,
-    /// then those expiring soonest. `0` (the default) turns caching off.
+    /// memory while they stay valid; when full, the URLs asked for least
+    /// often make room. `0` (the default) turns caching off.
     pub fn cache(mut self, capacity: usize) -> Self {
         self.cache_capacity = capacity;
         self
@@ -200,7 +209,7 @@ impl MediaClientBuilder {
 
     /// The client, or the first setting that is wrong.
     pub fn build(self) -> Result<MediaClient, MediaError> {
-        let credentials = ApiCredentials::new(&self.app_id, &self.api_key)?;
+        let credentials = ApiCredentials::new(&self.app_id, self.api_key)?;
         if let Some(region) = self.region.as_deref().filter(|region| !is_region(region)) {
             return Err(SetupProblem::InvalidRegion { region: region.to_owned() }.into());
         }

@@ -1,10 +1,11 @@
-//! The app id and API key, kept as ready-to-send header values. `Debug`
-//! shows the app id only, and the key's header value is marked sensitive so
-//! the HTTP stack never prints it either.
+//! The app id and API key. The key is held as a [`SecretString`] (wiped on
+//! drop, never printed); `Debug` shows the app id only, and the key's header
+//! value is marked sensitive so the HTTP stack never prints it either.
 
 use std::fmt;
 
 use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::error::SetupProblem;
 
@@ -12,15 +13,14 @@ use super::error::SetupProblem;
 pub(super) struct ApiCredentials {
     app_id: String,
     app_id_header: HeaderValue,
-    api_key_header: HeaderValue,
+    api_key: SecretString,
 }
 
 impl ApiCredentials {
-    pub(super) fn new(app_id: &str, api_key: &str) -> Result<Self, SetupProblem> {
+    pub(super) fn new(app_id: &str, api_key: SecretString) -> Result<Self, SetupProblem> {
         let app_id_header = header_value(app_id).ok_or(SetupProblem::InvalidAppId)?;
-        let mut api_key_header = header_value(api_key).ok_or(SetupProblem::InvalidApiKey)?;
-        api_key_header.set_sensitive(true);
-        Ok(Self { app_id: app_id.to_owned(), app_id_header, api_key_header })
+        header_value(api_key.expose_secret()).ok_or(SetupProblem::InvalidApiKey)?;
+        Ok(Self { app_id: app_id.to_owned(), app_id_header, api_key })
     }
 
     pub(super) fn app_id(&self) -> &str {
@@ -31,8 +31,15 @@ impl ApiCredentials {
         self.app_id_header.clone()
     }
 
+    /// Made for each request rather than kept, so the only long-lived copy
+    /// of the key is the one that is wiped on drop.
     pub(super) fn api_key_header(&self) -> HeaderValue {
-        self.api_key_header.clone()
+        // The key was checked to be a valid header value when these
+        // credentials were made; the empty fallback cannot happen.
+        let mut value = header_value(self.api_key.expose_secret())
+            .unwrap_or_else(|| HeaderValue::from_static(""));
+        value.set_sensitive(true);
+        value
     }
 }
 
@@ -59,22 +66,22 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_key() {
-        let credentials = ApiCredentials::new("app-1", "secret-key-123").unwrap();
+        let credentials = ApiCredentials::new("app-1", "secret-key-123".into()).unwrap();
         let shown = format!("{credentials:?}");
         assert!(shown.contains("app-1"));
         assert!(!shown.contains("secret-key-123"));
         assert!(credentials.api_key_header().is_sensitive());
+        assert_eq!(credentials.api_key_header(), "secret-key-123");
     }
 
     #[test]
     fn refuses_values_that_cannot_be_headers() {
-        assert_eq!(ApiCredentials::new("", "key").unwrap_err(), SetupProblem::InvalidAppId);
-        assert_eq!(ApiCredentials::new("app", "").unwrap_err(), SetupProblem::InvalidApiKey);
-        assert_eq!(
-            ApiCredentials::new("app", "k\r\nX: y").unwrap_err(),
-            SetupProblem::InvalidApiKey
-        );
-        assert_eq!(ApiCredentials::new("app", " key").unwrap_err(), SetupProblem::InvalidApiKey);
-        assert_eq!(ApiCredentials::new("äpp", "key").unwrap_err(), SetupProblem::InvalidAppId);
+        let refusal =
+            |app_id: &str, key: &str| ApiCredentials::new(app_id, key.into()).unwrap_err();
+        assert_eq!(refusal("", "key"), SetupProblem::InvalidAppId);
+        assert_eq!(refusal("app", ""), SetupProblem::InvalidApiKey);
+        assert_eq!(refusal("app", "k\r\nX: y"), SetupProblem::InvalidApiKey);
+        assert_eq!(refusal("app", " key"), SetupProblem::InvalidApiKey);
+        assert_eq!(refusal("äpp", "key"), SetupProblem::InvalidAppId);
     }
 }

@@ -10,6 +10,7 @@ mod moderation;
 mod recipient;
 mod string_enum;
 mod timestamp;
+mod timestamp_conversions;
 mod user;
 
 pub use call::{Call, InitialConfig, Occupant};
@@ -25,4 +26,5 @@ pub use moderation::{
 };
 pub use recipient::Recipient;
 pub use timestamp::{Millis, Seconds, TimeUnit, Timestamp};
+pub use timestamp_conversions::TimestampOutOfRange;
 pub use user::User;

@@ -6,7 +6,6 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -78,13 +77,6 @@ impl<U: TimeUnit> Timestamp<U> {
     /// The same instant in another unit (truncated when going to a coarser one).
     pub const fn to_unit<V: TimeUnit>(self) -> Timestamp<V> {
         Timestamp::new(self.unix_millis().div_euclid(V::MILLIS_PER_UNIT))
-    }
-
-    /// The instant as a [`SystemTime`].
-    pub fn to_system_time(self) -> SystemTime {
-        let millis = self.unix_millis();
-        let offset = Duration::from_millis(millis.unsigned_abs());
-        if millis >= 0 { UNIX_EPOCH + offset } else { UNIX_EPOCH - offset }
     }
 }
 
@@ -200,11 +192,6 @@ mod tests {
         assert_eq!(seconds.unix_millis(), 1_696_934_912_000);
         assert_eq!(seconds.to_unit::<Millis>().value(), 1_696_934_912_000);
         assert_eq!(Timestamp::<Millis>::new(1_696_934_912_999).unix_seconds(), 1_696_934_912);
-        assert_eq!(
-            seconds.to_system_time().duration_since(UNIX_EPOCH).unwrap().as_secs(),
-            1_696_934_912
-        );
-        assert!(Timestamp::<Seconds>::new(-1).to_system_time() < UNIX_EPOCH);
     }
 
     #[test]
