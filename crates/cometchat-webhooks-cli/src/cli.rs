@@ -8,6 +8,7 @@ use cometchat_webhooks::media::{API_KEY_VAR, APP_ID_VAR};
 use cometchat_webhooks::{PASSWORD_VAR, USERNAME_VAR};
 
 use crate::duration_arg::parse_duration;
+use crate::queue_args::QueueArgs;
 
 /// Develop a CometChat webhook receiver locally: send sample deliveries,
 /// receive them, inspect and replay them.
@@ -76,6 +77,21 @@ Exits 0 only when every sample was accepted (2xx) and decoded into its typed pay
     /// Media URLs from webhook payloads.
     #[command(subcommand)]
     Media(MediaCommand),
+
+    /// Look into a durable store and operate on it: counts, dead letters,
+    /// one event, redrive, purge.
+    #[command(after_help = "\
+Examples:
+  cometchat-webhooks queue --store redb:./deliveries.redb stats
+  cometchat-webhooks queue --store redis://127.0.0.1:6379/0 --app shop dead
+  cometchat-webhooks queue --store redb:./deliveries.redb show 'message_sent/APP/HOOK/message.id=1'
+  cometchat-webhooks queue --store redb:./deliveries.redb redrive --all
+  cometchat-webhooks queue --store redb:./deliveries.redb purge --dead --older-than 7d
+
+--store may also come from COMETCHAT_WEBHOOKS_STORE (keeps a Redis password out of the
+process list). Exit codes: 0 done, 1 other failure, 2 bad command line or --store,
+3 no such key (or no dead letter with it), 4 the store cannot be opened, reached or used.")]
+    Queue(QueueArgs),
 }
 
 #[derive(Debug, Args)]
