@@ -39,7 +39,7 @@ pub(crate) struct OpenedStore {
 
 enum Engine {
     Redb(Arc<RedbStore>),
-    Redis,
+    Redis(Arc<RedisStore>),
 }
 
 impl std::fmt::Debug for OpenedStore {
@@ -57,6 +57,22 @@ impl OpenedStore {
     /// Turns a failed operation into the command's error.
     pub(crate) fn error(&self, error: DeliveryError) -> CliError {
         store_error(&self.spec, error)
+    }
+
+    /// What in the server's settings can lose accepted events, one line
+    /// each (Redis without `appendonly yes` or with eviction); empty for an
+    /// embedded store, which fsyncs every commit. The engine logs these
+    /// through `tracing`, which this command does not print.
+    pub(crate) async fn durability_problems(&self) -> Vec<String> {
+        match &self.engine {
+            Engine::Redb(_) => Vec::new(),
+            Engine::Redis(store) => match store.durability().await {
+                Ok(durability) => durability.problems(),
+                Err(error) => {
+                    vec![format!("the durability settings could not be read: {}", reason(&error))]
+                }
+            },
+        }
     }
 
     /// Closes the store: an embedded store's file is released once this
@@ -108,9 +124,9 @@ pub(crate) async fn open_store(
             let store = Arc::new(store);
             Ok(OpenedStore {
                 queue: store.clone(),
-                dedupe: store,
+                dedupe: store.clone(),
                 spec: spec.clone(),
-                engine: Engine::Redis,
+                engine: Engine::Redis(store),
             })
         }
     }

@@ -4,6 +4,8 @@
 
 mod support;
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
@@ -147,4 +149,32 @@ fn redis_naming_flags_are_checked() {
     assert_error(&output, 2, "--app: must not contain `{` or `}`");
     let output = support::run(&["queue", "--store", &server.url(), "--redis-prefix", "", "stats"]);
     assert_error(&output, 2, "--redis-prefix: must not be empty");
+}
+
+#[test]
+fn stats_warns_when_redis_can_lose_accepted_events() {
+    let server = RedisServer::start();
+    let durable = queue(&server.url(), &["stats"]);
+    assert_ok(&durable);
+    assert!(durable.stderr.is_empty(), "{}", String::from_utf8_lossy(&durable.stderr));
+
+    redis_command(server.port(), "CONFIG SET maxmemory-policy allkeys-lru");
+    let output = queue(&server.url(), &["stats"]);
+    assert_ok(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("warning: redis://127.0.0.1:"), "{stderr}");
+    assert!(
+        stderr.contains("`maxmemory-policy` is `allkeys-lru`, expected noeviction"),
+        "{stderr}"
+    );
+}
+
+/// Sends one inline command and waits for its `+OK`.
+fn redis_command(port: u16, command: &str) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    stream.write_all(format!("{command}\r\n").as_bytes()).expect("sends");
+    let mut reply = [0u8; 5];
+    stream.read_exact(&mut reply).expect("answers");
+    assert_eq!(&reply, b"+OK\r\n", "{command}");
 }

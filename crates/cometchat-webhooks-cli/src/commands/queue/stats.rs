@@ -3,9 +3,10 @@
 use serde::Serialize;
 
 use crate::errors::CliError;
-use crate::output::{Palette, Table, print_json_pretty, print_line};
+use crate::output::{Palette, Table, print_json_pretty, print_line, print_warning};
 use crate::queue_args::JsonArg;
 use crate::store_open::OpenedStore;
+use crate::terminal_text::one_line;
 
 #[derive(Debug, Serialize)]
 struct StatsJson {
@@ -18,6 +19,9 @@ struct StatsJson {
 
 pub(super) async fn run(store: &OpenedStore, args: &JsonArg) -> Result<(), CliError> {
     let stats = store.queue.stats().await.map_err(|error| store.error(error))?;
+    for problem in store.durability_problems().await {
+        print_warning(format_args!("{}: {}", store.spec(), one_line(problem.as_bytes())));
+    }
     if args.json {
         return print_json_pretty(&StatsJson {
             store: store.spec().to_string(),
