@@ -14,6 +14,7 @@ use crate::listen_address::{ListenAddress, parse_listen_address};
 /// Environment variable holding the receiver URL `send` and `replay` post to
 /// when `--url` is not given.
 pub(crate) const URL_VAR: &str = "COMETCHAT_WEBHOOK_URL";
+use crate::queue_args::QueueArgs;
 
 /// Develop a CometChat webhook receiver locally: send sample deliveries,
 /// receive them, inspect and replay them.
@@ -88,6 +89,20 @@ Exits 0 only when every sample was accepted (2xx) and decoded into its typed pay
     #[command(subcommand)]
     Media(MediaCommand),
 
+    /// Look into a durable store and operate on it: counts, dead letters,
+    /// one event, redrive, purge.
+    #[command(after_help = "\
+Examples:
+  cometchat-webhooks queue --store redb:./deliveries.redb stats
+  cometchat-webhooks queue --store redis://127.0.0.1:6379/0 --app shop dead
+  cometchat-webhooks queue --store redb:./deliveries.redb show 'message_sent/APP/HOOK/message.id=1'
+  cometchat-webhooks queue --store redb:./deliveries.redb redrive --all
+  cometchat-webhooks queue --store redb:./deliveries.redb purge --dead --older-than 7d
+
+--store may also come from COMETCHAT_WEBHOOKS_STORE (keeps a Redis password out of the
+process list). Exit codes: 0 done, 1 other failure, 2 bad command line or --store,
+3 no such key (or no dead letter with it), 4 the store cannot be opened, reached or used.")]
+    Queue(QueueArgs),
     /// Print a completion script for a shell.
     #[command(after_help = "\
 Examples:

@@ -2,10 +2,14 @@
 //! happened and what to do about it.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use cometchat_webhooks::media::MediaError;
 use cometchat_webhooks::testing::PathError;
 use cometchat_webhooks::{ConfigError, ParseError};
+
+use crate::duration_arg::format_duration;
+use crate::lock_holder::LockHolder;
 
 /// A failed command. `Display` is the whole message: one line, no `Debug`
 /// output, never a credential.
@@ -103,6 +107,99 @@ pub(crate) enum CliError {
 
     #[error("could not write the output: {source}")]
     Output { source: std::io::Error },
+
+    #[error("--store `{given}`: {reason}")]
+    BadStore { given: String, reason: String },
+
+    #[error("{flag} applies only to redis:// stores; leave it out for redb:PATH")]
+    FlagNeedsRedis { flag: &'static str },
+
+    #[error("{flag}: {reason}")]
+    BadStoreSetting { flag: &'static str, reason: String },
+
+    #[error(
+        "no store at {}: the file does not exist; pass the path the receiver was started with (`listen --store redb:PATH`)",
+        .path.display()
+    )]
+    NoStoreFile { path: PathBuf },
+
+    #[error("{} is a directory: name the store's file, e.g. redb:{}/deliveries.redb", .path.display(), .path.display())]
+    StoreIsDirectory { path: PathBuf },
+
+    #[error("{}", locked_message(.path, .holder))]
+    StoreLocked { path: PathBuf, holder: LockHolder },
+
+    #[error(
+        "{store} did not answer within {}; is the server up and reachable from here? raise --store-timeout to wait longer",
+        format_duration(*.after)
+    )]
+    StoreTimeout { store: String, after: Duration },
+
+    #[error(
+        "cannot reach {store}: {reason}; is redis-server running there, and are the address and password right?"
+    )]
+    StoreUnreachable { store: String, reason: String },
+
+    #[error("{store} failed: {reason}{hint}")]
+    StoreFailed { store: String, reason: String, hint: &'static str },
+
+    #[error(
+        "no event with key `{key}` is stored: it was never received, was handled, or was purged (`cometchat-webhooks queue dead` lists dead letters)"
+    )]
+    NoSuchEvent { key: String },
+
+    #[error("`{key}` is {state}, not a dead letter: only dead letters are redriven")]
+    NotDead { key: String, state: &'static str },
+}
+
+/// Exit codes scripts can tell apart (also in the README's Queue section).
+pub(crate) mod exit_code {
+    /// Any other failure (a refused delivery, a body that is not a webhook...).
+    pub(crate) const FAILURE: u8 = 1;
+    /// The command line is wrong (clap uses 2 for its own usage errors).
+    pub(crate) const USAGE: u8 = 2;
+    /// The idempotency key names no stored event (or no dead letter).
+    pub(crate) const NO_SUCH_KEY: u8 = 3;
+    /// The store cannot be opened or reached, or an operation on it failed.
+    pub(crate) const STORE: u8 = 4;
+}
+
+impl CliError {
+    /// The process's exit code for this failure.
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            Self::BadStore { .. } | Self::FlagNeedsRedis { .. } | Self::BadStoreSetting { .. } => {
+                exit_code::USAGE
+            }
+            Self::NoSuchEvent { .. } | Self::NotDead { .. } => exit_code::NO_SUCH_KEY,
+            Self::NoStoreFile { .. }
+            | Self::StoreIsDirectory { .. }
+            | Self::StoreLocked { .. }
+            | Self::StoreTimeout { .. }
+            | Self::StoreUnreachable { .. }
+            | Self::StoreFailed { .. } => exit_code::STORE,
+            _ => exit_code::FAILURE,
+        }
+    }
+}
+
+fn locked_message(path: &std::path::Path, holder: &LockHolder) -> String {
+    let path = path.display();
+    let what_to_do = "an embedded store belongs to one process at a time";
+    match holder {
+        LockHolder::ThisTool { pid } => format!(
+            "{path} is in use by a running cometchat-webhooks (pid {pid}), probably a receiver; \
+             {what_to_do}: stop it to run queue commands, or use a Redis store to operate while receiving"
+        ),
+        LockHolder::OtherProgram { pid, name } => format!(
+            "{path} is in use by `{}` (pid {pid}); {what_to_do}: stop that program (or close the store in it) and try again",
+            crate::terminal_text::one_line(name.as_bytes())
+        ),
+        LockHolder::Unknown => format!(
+            "{path} is in use by another process that is not visible from here (another container or user?); \
+             {what_to_do}: find it with `fuser {path}`, stop it, and try again"
+        ),
+    }
 }
 
 fn did_you_mean(suggestions: &[&str]) -> String {

@@ -4,6 +4,7 @@
 // progress to stderr.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod age_arg;
 mod body;
 mod cli;
 mod commands;
@@ -13,10 +14,15 @@ mod duration_arg;
 mod errors;
 mod http_client;
 mod listen_address;
+mod lock_holder;
 mod output;
+mod queue_args;
 mod receiver;
 mod saved_bodies;
+mod store_open;
+mod store_spec;
 mod summary;
+mod terminal_text;
 mod triggers;
 mod utc;
 
@@ -33,7 +39,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             output::print_error(&error);
-            ExitCode::FAILURE
+            ExitCode::from(error.exit_code())
         }
     }
 }
@@ -49,6 +55,7 @@ fn run(command: Command) -> Result<(), CliError> {
         Command::Replay(args) => block_on(commands::replay::run(args)),
         Command::Demo(args) => block_on(commands::demo::run(args)),
         Command::Media(command) => block_on(commands::media::run(command)),
+        Command::Queue(args) => block_on(commands::queue::run(args)),
     }
 }
 

@@ -2,6 +2,9 @@
 
 #![allow(dead_code, unreachable_pub)] // each test file uses a different part
 
+pub mod queue_events;
+pub mod redis_server;
+
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener as StdListener};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};

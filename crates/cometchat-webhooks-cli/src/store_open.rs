@@ -1,0 +1,251 @@
+//! Opens the store a `--store` value names, as the engine-neutral queue
+//! and dedupe store the commands and the router work with, and turns what
+//! can go wrong into one line that says what to do.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use cometchat_webhooks::delivery::{
+    DedupeStore, DeliveryConfigError, DeliveryError, EventQueue, QueueConfig, RedbStore,
+    RedisConfig, RedisStore,
+};
+
+use crate::errors::CliError;
+use crate::lock_holder;
+use crate::store_spec::{RedisSpec, StoreSpec};
+use crate::terminal_text;
+
+/// What to do when an embedded store's file does not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IfMissing {
+    /// Refuse: an operator command on a mistyped path would otherwise look
+    /// at a new, empty store and report that nothing is queued.
+    Refuse,
+    /// Create it, as a receiver does on its first start.
+    #[allow(dead_code, reason = "the durable listener creates its store on first start")]
+    Create,
+}
+
+/// An open store: one engine seen as a queue and as a dedupe store.
+pub(crate) struct OpenedStore {
+    /// The durable queue.
+    pub(crate) queue: Arc<dyn EventQueue>,
+    /// The dedupe store, in the same engine as the queue.
+    #[allow(dead_code, reason = "the durable listener de-duplicates through it")]
+    pub(crate) dedupe: Arc<dyn DedupeStore>,
+    spec: StoreSpec,
+    engine: Engine,
+}
+
+enum Engine {
+    Redb(Arc<RedbStore>),
+    Redis(Arc<RedisStore>),
+}
+
+impl std::fmt::Debug for OpenedStore {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("OpenedStore").field("spec", &self.spec).finish_non_exhaustive()
+    }
+}
+
+impl OpenedStore {
+    /// The store as `redb:PATH` or `redis://HOST:PORT/DB` (no password).
+    pub(crate) fn spec(&self) -> &StoreSpec {
+        &self.spec
+    }
+
+    /// Turns a failed operation into the command's error.
+    pub(crate) fn error(&self, error: DeliveryError) -> CliError {
+        store_error(&self.spec, error)
+    }
+
+    /// What in the server's settings can lose accepted events, one line
+    /// each (Redis without `appendonly yes` or with eviction); empty for an
+    /// embedded store, which fsyncs every commit. The engine logs these
+    /// through `tracing`, which this command does not print.
+    pub(crate) async fn durability_problems(&self) -> Vec<String> {
+        match &self.engine {
+            Engine::Redb(_) => Vec::new(),
+            Engine::Redis(store) => match store.durability().await {
+                Ok(durability) => durability.problems(),
+                Err(error) => {
+                    vec![format!("the durability settings could not be read: {}", reason(&error))]
+                }
+            },
+        }
+    }
+
+    /// Closes the store: an embedded store's file is released once this
+    /// returns (when nothing else holds the store any more).
+    pub(crate) async fn close(self) {
+        let Self { queue, dedupe, engine, .. } = self;
+        drop((queue, dedupe));
+        if let Engine::Redb(store) = engine
+            && let Ok(store) = Arc::try_unwrap(store)
+        {
+            store.close().await;
+        }
+    }
+}
+
+/// Opens the store `spec` names with `config`.
+///
+/// redb: blocks a worker thread while the file is opened (and repaired
+/// after a crash). Redis: connects within the `--store-timeout`, creating
+/// the application's stream and consumer group when they do not exist.
+pub(crate) async fn open_store(
+    spec: &StoreSpec,
+    config: &QueueConfig,
+    if_missing: IfMissing,
+) -> Result<OpenedStore, CliError> {
+    match spec {
+        StoreSpec::Redb { path } => {
+            check_redb_path(path, if_missing)?;
+            let (path, config) = (path.clone(), config.clone());
+            let opened = tokio::task::spawn_blocking(move || RedbStore::open(path, &config))
+                .await
+                .map_err(|join| CliError::StoreFailed {
+                    store: spec.to_string(),
+                    reason: join.to_string(),
+                    hint: "",
+                })?;
+            let store = Arc::new(opened.map_err(|error| store_error(spec, error))?);
+            Ok(OpenedStore {
+                queue: store.clone(),
+                dedupe: store.clone(),
+                spec: spec.clone(),
+                engine: Engine::Redb(store),
+            })
+        }
+        StoreSpec::Redis(redis) => {
+            let store = RedisStore::connect(redis_config(redis), config)
+                .await
+                .map_err(|error| store_error(spec, error))?;
+            let store = Arc::new(store);
+            Ok(OpenedStore {
+                queue: store.clone(),
+                dedupe: store.clone(),
+                spec: spec.clone(),
+                engine: Engine::Redis(store),
+            })
+        }
+    }
+}
+
+fn redis_config(redis: &RedisSpec) -> RedisConfig {
+    let mut config = RedisConfig::new(&redis.url)
+        .with_connect_timeout(redis.timeout)
+        .with_command_timeout(redis.timeout);
+    if let Some(prefix) = &redis.prefix {
+        config = config.with_prefix(prefix);
+    }
+    if let Some(app) = &redis.app {
+        config = config.with_application(app);
+    }
+    config
+}
+
+fn check_redb_path(path: &Path, if_missing: IfMissing) -> Result<(), CliError> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_dir() => {
+            Err(CliError::StoreIsDirectory { path: path.to_path_buf() })
+        }
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => match if_missing {
+            IfMissing::Refuse => Err(CliError::NoStoreFile { path: path.to_path_buf() }),
+            IfMissing::Create => Ok(()),
+        },
+        // Permission problems and the like: let the engine report them.
+        Err(_) => Ok(()),
+    }
+}
+
+/// One line for a failed store operation, with what to do about it.
+pub(crate) fn store_error(spec: &StoreSpec, error: DeliveryError) -> CliError {
+    let store = spec.to_string();
+    match error {
+        DeliveryError::Locked { path } => {
+            CliError::StoreLocked { holder: lock_holder::find(&path), path }
+        }
+        DeliveryError::Timeout { after } => CliError::StoreTimeout { store, after },
+        DeliveryError::Unavailable { source } => {
+            CliError::StoreUnreachable { store, reason: reason(&*source) }
+        }
+        DeliveryError::Config(DeliveryConfigError::Invalid { name, reason }) => {
+            let flag = match name {
+                "prefix" => "--redis-prefix",
+                "application" => "--app",
+                _ => "--store",
+            };
+            CliError::BadStoreSetting { flag, reason: one_line(&reason) }
+        }
+        DeliveryError::Storage { source } => CliError::StoreFailed {
+            store,
+            reason: reason(&*source),
+            hint: match spec {
+                StoreSpec::Redb { .. } => {
+                    "; is it a store file (made by `cometchat-webhooks listen --store redb:…` \
+                     or `RedbStore::open`), readable and writable, on a disk with space left?"
+                }
+                StoreSpec::Redis(_) => "",
+            },
+        },
+        DeliveryError::Corrupt { reason } => CliError::StoreFailed {
+            store,
+            reason: format!("a stored record is damaged: {}", one_line(&reason)),
+            hint: "; it was written by an incompatible version, or the data was changed \
+                   behind the store's back",
+        },
+        other => CliError::StoreFailed { store, reason: one_line(&other.to_string()), hint: "" },
+    }
+}
+
+/// An error and its causes, on one line, safe for a terminal.
+fn reason(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        cause = inner.source();
+    }
+    one_line(&text)
+}
+
+fn one_line(text: &str) -> String {
+    terminal_text::one_line(text.trim().as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use cometchat_webhooks::delivery::DedupeClaim;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn one_redb_file_serves_queue_and_dedupe_and_is_released_on_close() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let spec = StoreSpec::Redb { path: dir.path().join("store.redb") };
+        let config = QueueConfig::new();
+        let missing = open_store(&spec, &config, IfMissing::Refuse).await.expect_err("no file");
+        assert!(matches!(missing, CliError::NoStoreFile { .. }), "{missing}");
+
+        let store = open_store(&spec, &config, IfMissing::Create).await.expect("created");
+        let lease = Duration::from_secs(60);
+        let DedupeClaim::Acquired(token) = store.dedupe.claim("k", lease).await.expect("claim")
+        else {
+            panic!("a new key is free");
+        };
+        store.dedupe.complete("k", token).await.expect("complete");
+        assert_eq!(store.queue.stats().await.expect("stats"), Default::default());
+        store.close().await;
+
+        let again = open_store(&spec, &config, IfMissing::Refuse).await.expect("reopened");
+        assert_eq!(again.dedupe.claim("k", lease).await.expect("claim"), DedupeClaim::Done);
+    }
+}
