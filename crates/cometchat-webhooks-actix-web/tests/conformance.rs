@@ -75,15 +75,13 @@ fn streamed(chunks: impl Stream<Item = Result<Bytes, PayloadError>> + 'static) -
 #[actix_web::test]
 async fn actix_web_answers_every_case_of_the_contract() {
     let send = |case| send_to(case, Registration::AppData);
-    let passed = conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
-    assert_eq!(passed, conformance::cases().len());
+    conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
 }
 
 #[actix_web::test]
 async fn a_receiver_registered_as_web_data_answers_every_case_too() {
     let send = |case| send_to(case, Registration::WebData);
-    let passed = conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
-    assert_eq!(passed, conformance::cases().len());
+    conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
 }
 
 #[actix_web::test]

@@ -9,7 +9,7 @@ use actix_web::{App, web};
 use cometchat_webhooks_actix_web::router::WebhookRouter;
 use cometchat_webhooks_actix_web::testing::conformance::{PATH, receiver_config};
 use cometchat_webhooks_actix_web::testing::router_conformance::{
-    self, Answer, Request, RunCount, Scenario, counting_router,
+    self, Answer, Request, RunCount, counting_router,
 };
 use cometchat_webhooks_actix_web::testing::sample_body;
 use cometchat_webhooks_actix_web::{Trigger, mount};
@@ -38,9 +38,7 @@ async fn send(router: WebhookRouter, request: Request) -> Answer {
 
 #[actix_web::test]
 async fn actix_web_passes_every_router_scenario() {
-    let passed =
-        router_conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
-    assert_eq!(passed, Scenario::ALL.len());
+    router_conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
 }
 
 #[actix_web::test]

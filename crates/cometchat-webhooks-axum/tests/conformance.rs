@@ -53,6 +53,5 @@ async fn send(case: Case) -> Answer {
 
 #[tokio::test]
 async fn axum_answers_every_case_of_the_contract() {
-    let passed = conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
-    assert_eq!(passed, conformance::cases().len());
+    conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
 }

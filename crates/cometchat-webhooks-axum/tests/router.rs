@@ -8,7 +8,7 @@ use axum::routing::get;
 use cometchat_webhooks_axum::router::WebhookRouter;
 use cometchat_webhooks_axum::testing::conformance::{PATH, receiver_config};
 use cometchat_webhooks_axum::testing::router_conformance::{
-    self, Answer, Request, RunCount, Scenario, counting_router,
+    self, Answer, Request, RunCount, counting_router,
 };
 use cometchat_webhooks_axum::testing::sample_body;
 use cometchat_webhooks_axum::{Trigger, mount};
@@ -35,9 +35,7 @@ async fn send(router: WebhookRouter, request: Request) -> Answer {
 
 #[tokio::test]
 async fn axum_passes_every_router_scenario() {
-    let passed =
-        router_conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
-    assert_eq!(passed, Scenario::ALL.len());
+    router_conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
 }
 
 #[tokio::test]

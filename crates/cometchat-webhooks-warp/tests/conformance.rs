@@ -83,6 +83,5 @@ where
 
 #[tokio::test]
 async fn warp_answers_every_case_of_the_contract() {
-    let passed = conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
-    assert_eq!(passed, conformance::cases().len());
+    conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
 }

@@ -7,7 +7,7 @@ use std::convert::Infallible;
 use cometchat_webhooks_warp::router::WebhookRouter;
 use cometchat_webhooks_warp::testing::conformance::{PATH, WRONG_PASSWORD, receiver_config};
 use cometchat_webhooks_warp::testing::router_conformance::{
-    self, Answer, Request, RunCount, Scenario, counting_router,
+    self, Answer, Request, RunCount, counting_router,
 };
 use cometchat_webhooks_warp::testing::sample_body;
 use cometchat_webhooks_warp::{Trigger, mount};
@@ -40,9 +40,7 @@ async fn send(router: WebhookRouter, request: Request) -> Answer {
 
 #[tokio::test]
 async fn warp_passes_every_router_scenario() {
-    let passed =
-        router_conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
-    assert_eq!(passed, Scenario::ALL.len());
+    router_conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
 }
 
 fn message_sent() -> &'static [u8] {
