@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use cometchat_webhooks::{Millis, Seconds, Timestamp, TimestampOutOfRange};
+use cometchat_webhooks::model::{Millis, Seconds, Timestamp, TimestampOutOfRange};
 use proptest::prelude::*;
 
 const SENT: i64 = 1_696_934_912;

@@ -52,7 +52,7 @@ impl<U: TimeUnit> Timestamp<U> {
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
-    /// use cometchat_webhooks::{Millis, Timestamp};
+    /// use cometchat_webhooks::model::{Millis, Timestamp};
     ///
     /// let seen = Timestamp::<Millis>::new(1_696_934_912_250);
     /// assert_eq!(seen.to_system_time(), Some(UNIX_EPOCH + Duration::from_millis(1_696_934_912_250)));
