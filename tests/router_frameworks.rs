@@ -6,24 +6,22 @@
 mod support;
 
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use cometchat_webhooks::Trigger;
 use cometchat_webhooks::payload::{BeforeMessage, MessageSent};
 use cometchat_webhooks::router::{BackgroundConfig, BeforeMessageOutcome, WebhookRouter};
-use cometchat_webhooks::testing::conformance::{
-    PASSWORD, PATH, USERNAME, WRONG_PASSWORD, receiver_config,
+use cometchat_webhooks::testing::routing::record_every_trigger;
+use cometchat_webhooks::testing::{
+    EventBuilder, Gate, PASSWORD, PATH, TriggerLog, USERNAME, WRONG_PASSWORD, basic_auth_header,
+    receiver_config, sample_body, samples,
 };
-use cometchat_webhooks::testing::routing::{TriggerLog, record_every_trigger};
-use cometchat_webhooks::testing::{EventBuilder, basic_auth_header, sample_body, samples};
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use support::client::{self, OutgoingBody, Received};
 use support::recording_apps::Framework;
 use support::servers::{self, RunningServer};
-use tokio::sync::Semaphore;
 
 /// A request to `PATH`.
 #[derive(Debug, Clone)]
@@ -222,14 +220,13 @@ async fn the_same_request_gets_the_same_answer_from_each_framework() {
 
 #[tokio::test]
 async fn a_full_background_queue_is_answered_alike() {
-    let (started, release) = (Arc::new(Semaphore::new(0)), Arc::new(Semaphore::new(0)));
+    let gate = Gate::default();
     let held = {
-        let (started, release) = (Arc::clone(&started), Arc::clone(&release));
+        let gate = gate.clone();
         move |_sent: MessageSent| {
-            let (started, release) = (Arc::clone(&started), Arc::clone(&release));
+            let gate = gate.clone();
             async move {
-                started.add_permits(1);
-                release.acquire().await.expect("never closed").forget();
+                gate.pass().await;
                 Ok::<_, Infallible>(())
             }
         }
@@ -243,18 +240,16 @@ async fn a_full_background_queue_is_answered_alike() {
     let delivery = WebhookRequest::webhook(sample_body(Trigger::MessageSent));
 
     assert_eq!(mounted.send_to(Framework::Axum, &delivery).await.status, 200);
-    tokio::time::timeout(Duration::from_secs(5), started.acquire())
+    gate.started_within(1, Duration::from_secs(5))
         .await
-        .expect("the worker starts the first delivery")
-        .expect("never closed")
-        .forget();
+        .expect("the worker starts the first delivery");
     assert_eq!(mounted.send_to(Framework::Axum, &delivery).await.status, 200);
     let refused = mounted.same_answer("queue full", &delivery).await;
 
     assert_eq!(refused.status, 503);
     assert_eq!(refused.header("retry-after").as_deref(), Some("7"));
     assert_eq!(text(&refused), r#"{"error":"the webhook queue is full"}"#);
-    release.add_permits(2);
+    gate.open(2);
     router.shutdown().await;
-    assert_eq!(started.available_permits(), 1, "the queued delivery ran on shutdown");
+    assert_eq!(gate.unawaited_starts(), 1, "the queued delivery ran on shutdown");
 }

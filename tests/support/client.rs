@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
-use cometchat_webhooks::testing::conformance::CaseRequest;
+use cometchat_webhooks::testing::Request as KitRequest;
 use futures_util::stream;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, StreamBody};
@@ -77,22 +77,19 @@ async fn exchange(address: SocketAddr, request: Request<OutgoingBody>) -> Result
     Ok(Received { status, headers, body })
 }
 
-/// A conformance case as a request to `path` at `address`: its method and
-/// exactly its headers (plus `Host`), with the body whole or as a stream of
-/// chunks, which hyper sends with `Transfer-Encoding: chunked`.
-pub(crate) fn case_request(
-    address: SocketAddr,
-    path: &str,
-    case: &CaseRequest,
-) -> Request<OutgoingBody> {
-    let body = if case.is_chunked() {
-        let frames = case.chunks().into_iter().map(|chunk| Ok(Frame::data(chunk)));
-        StreamBody::new(stream::iter(frames)).boxed()
-    } else {
-        Full::new(case.body.clone()).boxed()
+/// A request of the test kit to `address`: its method, path and exactly its
+/// headers (plus `Host`), with the body whole or as a stream of chunks,
+/// which hyper sends with `Transfer-Encoding: chunked`.
+pub(crate) fn kit_request(address: SocketAddr, case: &KitRequest) -> Request<OutgoingBody> {
+    let body = match case.whole_body() {
+        Some(body) => Full::new(body.clone()).boxed(),
+        None => {
+            let frames = case.chunks().into_iter().map(|chunk| Ok(Frame::data(chunk)));
+            StreamBody::new(stream::iter(frames)).boxed()
+        }
     };
     let mut request =
-        Request::builder().method(case.method).uri(path).header("host", address.to_string());
+        Request::builder().method(case.method).uri(&case.path).header("host", address.to_string());
     for (name, value) in &case.headers {
         request = request.header(*name, value);
     }

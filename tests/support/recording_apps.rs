@@ -1,11 +1,9 @@
 //! The same webhook app in axum, actix-web and warp: `POST` the conformance
 //! suite's `PATH`, mounted the way each adapter's README says, with a handler
-//! that records what it saw of the event and answers with its trigger.
+//! that records what it saw of the event (the test kit's `Sightings`) and
+//! answers with its trigger.
 
-use std::sync::{Arc, Mutex};
-
-use cometchat_webhooks::Event;
-use cometchat_webhooks::testing::conformance::{self, PATH};
+use cometchat_webhooks::testing::{PATH, Sightings, receiver_config};
 
 use super::servers::{self, RunningServer};
 
@@ -26,43 +24,6 @@ impl Framework {
             Self::ActixWeb => "actix-web",
             Self::Warp => "warp",
         }
-    }
-}
-
-/// What a handler saw of one event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Sighting {
-    pub(crate) trigger: String,
-    pub(crate) idempotency_key: String,
-}
-
-impl Sighting {
-    pub(crate) fn of(event: &Event) -> Self {
-        Self {
-            trigger: event.trigger().to_owned(),
-            idempotency_key: event.idempotency_key().into_string(),
-        }
-    }
-}
-
-/// Every event a handler saw and nobody took yet, oldest first.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Sightings(Arc<Mutex<Vec<Sighting>>>);
-
-impl Sightings {
-    /// Records the event and returns its trigger, the handler's answer.
-    fn record(&self, event: &Event) -> String {
-        let sighting = Sighting::of(event);
-        let trigger = sighting.trigger.clone();
-        self.0.lock().expect("no handler panicked").push(sighting);
-        trigger
-    }
-
-    /// The events seen since the last call. A handler runs before its
-    /// response is written, so once the client has the response, the
-    /// sighting is here.
-    pub(crate) fn take(&self) -> Vec<Sighting> {
-        std::mem::take(&mut *self.0.lock().expect("no handler panicked"))
     }
 }
 
@@ -94,9 +55,8 @@ fn serve_axum(sightings: Sightings) -> RunningServer {
         let trigger = sightings.record(&event);
         async move { trigger }
     };
-    let app = axum::Router::new()
-        .route(PATH, axum::routing::post(handler))
-        .with_state(conformance::receiver_config());
+    let app =
+        axum::Router::new().route(PATH, axum::routing::post(handler)).with_state(receiver_config());
     servers::serve_axum(app)
 }
 
@@ -111,7 +71,7 @@ fn serve_actix_web(sightings: Sightings) -> RunningServer {
     servers::serve_actix_web(move |config: &mut web::ServiceConfig| {
         // A resource with a `post()` route, so other methods get a 405.
         config
-            .app_data(conformance::receiver_config())
+            .app_data(receiver_config())
             .service(web::resource(PATH).route(web::post().to(handler.clone())));
     })
 }
@@ -123,7 +83,7 @@ fn serve_warp(sightings: Sightings) -> RunningServer {
     assert_eq!(PATH, "/webhooks/cometchat", "the warp route below serves this path");
     let route = warp::path!("webhooks" / "cometchat")
         .and(warp::post())
-        .and(cometchat_event(conformance::receiver_config()))
+        .and(cometchat_event(receiver_config()))
         .map(move |event: CometChatEvent| sightings.record(&event))
         .recover(recover);
     servers::serve_warp(route)

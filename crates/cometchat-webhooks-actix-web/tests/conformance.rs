@@ -1,19 +1,20 @@
-//! Every case of the shared conformance suite, through an actix-web app in
-//! process (`actix_web::test`).
-
-use std::sync::{Arc, Mutex};
+//! The adapter test kit through an actix-web app in process
+//! (`actix_web::test`): every row of the contract (with the receiver as
+//! app data or as `web::Data`), every body-reading row, every router
+//! scenario, and the 500 of an app without a receiver.
 
 use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
 use actix_web::http::Method;
 use actix_web::test::{self, TestRequest};
-use actix_web::web::{self, Bytes};
-use actix_web::{App, HttpResponse, error::PayloadError};
-use cometchat_webhooks_actix_web::CometChatEvent;
-use cometchat_webhooks_actix_web::testing::conformance::{self, Answer, Case, PATH};
-use futures_util::{Stream, stream};
-
-/// The trigger the handler saw, if it ran.
-type Seen = Arc<Mutex<Option<String>>>;
+use actix_web::{App, HttpResponse, web};
+use cometchat_webhooks_actix_web::router::WebhookRouter;
+use cometchat_webhooks_actix_web::testing::{
+    Answer, Harness, PATH, Request, Sightings, body_reading, conformance, receiver_config,
+    router_conformance,
+};
+use cometchat_webhooks_actix_web::{CometChatEvent, ReceiverConfig, mount};
+use futures_util::StreamExt;
 
 /// How the app under test holds its receiver.
 #[derive(Clone, Copy)]
@@ -23,72 +24,102 @@ enum Registration {
     Missing,
 }
 
-async fn send_to(case: Case, registration: Registration) -> Answer {
-    let seen = Seen::default();
-    let recorder = seen.clone();
-    let handler = move |event: CometChatEvent| {
-        *recorder.lock().expect("no handler panicked") = Some(event.trigger().to_owned());
-        async { HttpResponse::Ok().body("handled") }
-    };
-    let app = match registration {
-        Registration::AppData => App::new().app_data(conformance::receiver_config()),
-        Registration::WebData => {
-            App::new().app_data(web::Data::new(conformance::receiver_config()))
-        }
-        Registration::Missing => App::new(),
-    };
-    // A resource with a `post()` route answers other methods with 405;
-    // `App::route` would move the guard to the resource and answer 404.
-    let app =
-        test::init_service(app.service(web::resource(PATH).route(web::post().to(handler)))).await;
+/// actix-web, as the kit drives it.
+struct ActixWeb(Registration);
 
-    let request = &case.request;
-    let method = Method::from_bytes(request.method.as_bytes()).expect("a valid method");
-    let mut builder = TestRequest::default().method(method).uri(PATH);
-    for (name, value) in &request.headers {
-        builder = builder.insert_header((*name, value.as_str()));
+impl Harness for ActixWeb {
+    async fn receive(
+        &mut self,
+        config: &ReceiverConfig,
+        seen: &Sightings,
+        request: Request,
+    ) -> Answer {
+        let seen = seen.clone();
+        let handler = move |event: CometChatEvent| {
+            let trigger = seen.record(&event);
+            async { HttpResponse::Ok().body(trigger) }
+        };
+        let app = match self.0 {
+            Registration::AppData => App::new().app_data(config.clone()),
+            Registration::WebData => App::new().app_data(web::Data::new(config.clone())),
+            Registration::Missing => App::new(),
+        };
+        // A resource with a `post()` route answers other methods with 405;
+        // `App::route` would move the guard to the resource and answer 404.
+        let app = app.service(web::resource(PATH).route(web::post().to(handler)));
+        let app = test::init_service(app).await;
+        let (builder, payload) = test_request(request);
+        let request = match payload {
+            Some(payload) => builder.to_request().replace_payload(payload).0,
+            None => builder.to_request(),
+        };
+        read(test::call_service(&app, request).await).await
     }
-    let http_request = if request.is_chunked() {
-        let chunks = request.chunks().into_iter().map(Ok);
-        builder.to_request().replace_payload(streamed(stream::iter(chunks))).0
-    } else {
-        builder.set_payload(request.body.clone()).to_request()
-    };
 
-    let response = test::call_service(&app, http_request).await;
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
-        .collect();
-    let body = test::read_body(response).await.to_vec();
-    let seen_trigger = seen.lock().expect("no handler panicked").clone();
-    Answer { status, headers, body, seen_trigger }
+    async fn mount(&mut self, router: &WebhookRouter, request: Request) -> Answer {
+        let app = App::new().service(mount(PATH, router.clone(), receiver_config()));
+        let app = test::init_service(app).await;
+        let (builder, payload) = test_request(request);
+        let request = match payload {
+            Some(payload) => builder.to_request().replace_payload(payload).0,
+            None => builder.to_request(),
+        };
+        read(test::call_service(&app, request).await).await
+    }
 }
 
-/// A payload without `Content-Length`, as a chunked request has.
-fn streamed(chunks: impl Stream<Item = Result<Bytes, PayloadError>> + 'static) -> Payload {
-    Payload::Stream { payload: Box::pin(chunks) }
+/// The request as actix-web's test tools build it, every header appended:
+/// with the body set when whole, else with the payload stream to put in.
+fn test_request(request: Request) -> (TestRequest, Option<Payload>) {
+    let method = Method::from_bytes(request.method.as_bytes()).expect("a valid method");
+    let mut builder = TestRequest::default().method(method).uri(&request.path);
+    for (name, value) in &request.headers {
+        builder = builder.append_header((*name, value.as_str()));
+    }
+    match request.whole_body() {
+        Some(body) => (builder.set_payload(body.clone()), None),
+        None => {
+            let chunks = request.body_stream().map(|chunk| chunk.map_err(PayloadError::Io));
+            (builder, Some(Payload::Stream { payload: Box::pin(chunks) }))
+        }
+    }
+}
+
+/// The whole answer, read.
+async fn read(response: actix_web::dev::ServiceResponse) -> Answer {
+    let (status, headers) = (response.status().as_u16(), response.headers().clone());
+    Answer::new(status, &headers, test::read_body(response).await)
 }
 
 #[actix_web::test]
 async fn actix_web_answers_every_case_of_the_contract() {
-    let send = |case| send_to(case, Registration::AppData);
-    conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
+    let mut harness = ActixWeb(Registration::AppData);
+    conformance::run(&mut harness).await.unwrap_or_else(|failures| panic!("{failures}"));
 }
 
 #[actix_web::test]
 async fn a_receiver_registered_as_web_data_answers_every_case_too() {
-    let send = |case| send_to(case, Registration::WebData);
-    conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
+    let mut harness = ActixWeb(Registration::WebData);
+    conformance::run(&mut harness).await.unwrap_or_else(|failures| panic!("{failures}"));
+}
+
+#[actix_web::test]
+async fn actix_web_reads_payloads_as_the_contract_says() {
+    let mut harness = ActixWeb(Registration::AppData);
+    body_reading::run(&mut harness).await.unwrap_or_else(|failures| panic!("{failures}"));
+}
+
+#[actix_web::test]
+async fn actix_web_passes_every_router_scenario() {
+    let mut harness = ActixWeb(Registration::AppData);
+    router_conformance::run(&mut harness).await.unwrap_or_else(|failures| panic!("{failures}"));
 }
 
 #[actix_web::test]
 async fn without_a_registered_receiver_every_webhook_is_a_500_that_says_why() {
     let case = conformance::not_configured();
-    let answer = send_to(case.clone(), Registration::Missing).await;
-    case.check(&answer).unwrap_or_else(|mismatch| panic!("{mismatch}"));
-    let body = String::from_utf8(answer.body).unwrap();
+    let (answer, checked) = conformance::send(&mut ActixWeb(Registration::Missing), &case).await;
+    checked.unwrap_or_else(|mismatch| panic!("{mismatch}"));
+    let body = answer.text();
     assert!(body.contains("no ReceiverConfig in the actix-web app data"), "{body}");
 }

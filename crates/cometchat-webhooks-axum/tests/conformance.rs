@@ -1,57 +1,66 @@
-//! Every case of the shared conformance suite, through axum's router in
-//! process (`tower::ServiceExt::oneshot`).
-
-use std::convert::Infallible;
-use std::sync::{Arc, Mutex};
+//! The adapter test kit through axum's router in process
+//! (`tower::ServiceExt::oneshot`): every row of the contract, every
+//! body-reading row and every router scenario.
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::Request;
 use axum::routing::post;
-use cometchat_webhooks_axum::CometChatEvent;
-use cometchat_webhooks_axum::testing::conformance::{self, Answer, Case, PATH};
-use futures_util::stream;
+use cometchat_webhooks_axum::router::WebhookRouter;
+use cometchat_webhooks_axum::testing::{
+    Answer, Harness, PATH, Request, Sightings, body_reading, conformance, receiver_config,
+    router_conformance,
+};
+use cometchat_webhooks_axum::{CometChatEvent, ReceiverConfig, mount};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-/// The trigger the handler saw, if it ran.
-type Seen = Arc<Mutex<Option<String>>>;
+/// axum, as the kit drives it.
+struct Axum;
 
-fn app(seen: Seen) -> Router {
-    let handler = move |event: CometChatEvent| async move {
-        *seen.lock().expect("no handler panicked") = Some(event.trigger().to_owned());
-        "handled"
-    };
-    Router::new().route(PATH, post(handler)).with_state(conformance::receiver_config())
+impl Harness for Axum {
+    async fn receive(
+        &mut self,
+        config: &ReceiverConfig,
+        seen: &Sightings,
+        request: Request,
+    ) -> Answer {
+        let seen = seen.clone();
+        let handler = move |event: CometChatEvent| async move { seen.record(&event) };
+        send(Router::new().route(PATH, post(handler)).with_state(config.clone()), request).await
+    }
+
+    async fn mount(&mut self, router: &WebhookRouter, request: Request) -> Answer {
+        send(mount(PATH, router.clone(), receiver_config()), request).await
+    }
 }
 
-async fn send(case: Case) -> Answer {
-    let request = &case.request;
-    let mut builder = Request::builder().method(request.method).uri(PATH);
+/// Sends `request` to `app` and reads the whole answer.
+async fn send(app: Router, request: Request) -> Answer {
+    let mut builder = axum::http::Request::builder().method(request.method).uri(&request.path);
     for (name, value) in &request.headers {
         builder = builder.header(*name, value);
     }
-    let body = if request.is_chunked() {
-        Body::from_stream(stream::iter(request.chunks().into_iter().map(Ok::<_, Infallible>)))
-    } else {
-        Body::from(request.body.clone())
+    let body = match request.whole_body() {
+        Some(body) => Body::from(body.clone()),
+        None => Body::from_stream(request.body_stream()),
     };
-    let seen = Seen::default();
-    let response =
-        app(seen.clone()).oneshot(builder.body(body).expect("a valid request")).await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
-        .collect();
-    let body =
-        response.into_body().collect().await.expect("a readable response").to_bytes().to_vec();
-    let seen_trigger = seen.lock().expect("no handler panicked").clone();
-    Answer { status, headers, body, seen_trigger }
+    let response = app.oneshot(builder.body(body).expect("a valid request")).await;
+    let (parts, body) = response.unwrap_or_else(|never| match never {}).into_parts();
+    let body = body.collect().await.expect("a readable body").to_bytes();
+    Answer::new(parts.status.as_u16(), &parts.headers, body)
 }
 
 #[tokio::test]
 async fn axum_answers_every_case_of_the_contract() {
-    conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
+    conformance::run(&mut Axum).await.unwrap_or_else(|failures| panic!("{failures}"));
+}
+
+#[tokio::test]
+async fn axum_reads_bodies_as_the_contract_says() {
+    body_reading::run(&mut Axum).await.unwrap_or_else(|failures| panic!("{failures}"));
+}
+
+#[tokio::test]
+async fn axum_passes_every_router_scenario() {
+    router_conformance::run(&mut Axum).await.unwrap_or_else(|failures| panic!("{failures}"));
 }

@@ -1,15 +1,13 @@
-//! A typed router mounted with `mount`, through warp's test requests in
-//! process (`warp::test`): every scenario of the shared router suite, and
-//! how the mounted filter sits among the app's other routes.
+//! How a router mounted with `mount` sits among the app's other routes,
+//! through warp's test requests in process (`warp::test`). The shared
+//! router scenarios run in `conformance.rs`.
 
 use std::convert::Infallible;
 
-use cometchat_webhooks_warp::router::WebhookRouter;
-use cometchat_webhooks_warp::testing::conformance::{PATH, WRONG_PASSWORD, receiver_config};
-use cometchat_webhooks_warp::testing::router_conformance::{
-    self, Answer, Request, RunCount, counting_router,
+use cometchat_webhooks_warp::testing::router_conformance::counting_router;
+use cometchat_webhooks_warp::testing::{
+    Answer, PATH, Request, RunCount, WRONG_PASSWORD, receiver_config, sample_body,
 };
-use cometchat_webhooks_warp::testing::sample_body;
 use cometchat_webhooks_warp::{Trigger, mount};
 use warp::Filter;
 use warp::test::RequestBuilder;
@@ -31,16 +29,6 @@ where
 {
     let response = test_request(request).reply(filter).await;
     Answer::new(response.status().as_u16(), response.headers(), response.body().clone())
-}
-
-/// The suite's framework: `router` mounted at `PATH`.
-async fn send(router: WebhookRouter, request: Request) -> Answer {
-    reply(&mount(PATH, router, receiver_config()), request).await
-}
-
-#[tokio::test]
-async fn warp_passes_every_router_scenario() {
-    router_conformance::run(send).await.unwrap_or_else(|failures| panic!("{failures}"));
 }
 
 fn message_sent() -> &'static [u8] {

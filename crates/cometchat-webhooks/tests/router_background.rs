@@ -14,12 +14,13 @@ use cometchat_webhooks::router::{
     BackgroundConfig, BeforeMessageOutcome, MemoryDeduper, WebhookRouter,
 };
 use cometchat_webhooks::testing::EventBuilder;
-use router_support::{Counter, Gate, json, message_sent};
+use cometchat_webhooks::testing::{Gate, RunCount};
+use router_support::{json, message_sent};
 
 /// A background router whose `message_sent` handler waits at `gate`, then
 /// counts; the message id `boom` panics and `fail` errors instead.
-fn gated_background(config: BackgroundConfig, gate: &Gate) -> (WebhookRouter, Counter) {
-    let done = Counter::default();
+fn gated_background(config: BackgroundConfig, gate: &Gate) -> (WebhookRouter, RunCount) {
+    let done = RunCount::default();
     let (counter, gate) = (done.clone(), gate.clone());
     let router = WebhookRouter::builder()
         .on(move |sent: MessageSent| {
@@ -130,7 +131,7 @@ async fn failing_and_panicking_handlers_do_not_stop_the_worker() {
 
 #[tokio::test]
 async fn background_workers_deduplicate_too() {
-    let runs = Counter::default();
+    let runs = RunCount::default();
     let counter = runs.clone();
     let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {

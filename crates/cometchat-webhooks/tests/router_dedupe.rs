@@ -14,12 +14,13 @@ use cometchat_webhooks::router::{
     BeforeMessageOutcome, Claim, DedupeFuture, Deduper, MemoryDeduper, WebhookRouter,
 };
 use cometchat_webhooks::testing::EventBuilder;
+use cometchat_webhooks::testing::{Gate, RunCount};
 use cometchat_webhooks::{IdempotencyKey, Trigger};
-use router_support::{Counter, Gate, message_sent};
+use router_support::message_sent;
 
 /// A router whose `message_sent` handler counts its runs.
-fn counting_router(deduper: impl Deduper) -> (WebhookRouter, Counter) {
-    let runs = Counter::default();
+fn counting_router(deduper: impl Deduper) -> (WebhookRouter, RunCount) {
+    let runs = RunCount::default();
     let counter = runs.clone();
     let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
@@ -36,8 +37,8 @@ fn gated_router(
     deduper: MemoryDeduper,
     gate: &Gate,
     first_fails: bool,
-) -> (WebhookRouter, Counter) {
-    let runs = Counter::default();
+) -> (WebhookRouter, RunCount) {
+    let runs = RunCount::default();
     let (counter, gate) = (runs.clone(), gate.clone());
     let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
@@ -130,7 +131,7 @@ async fn a_waiting_copy_runs_the_handler_itself_when_the_first_fails() {
 
 #[tokio::test]
 async fn a_failed_handler_runs_again_on_redelivery_until_it_succeeds() {
-    let attempts = Counter::default();
+    let attempts = RunCount::default();
     let counter = attempts.clone();
     let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
@@ -148,7 +149,7 @@ async fn a_failed_handler_runs_again_on_redelivery_until_it_succeeds() {
 
 #[tokio::test]
 async fn a_panicking_handler_releases_its_claim() {
-    let attempts = Counter::default();
+    let attempts = RunCount::default();
     let counter = attempts.clone();
     let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
@@ -169,7 +170,7 @@ async fn a_panicking_handler_releases_its_claim() {
 
 #[tokio::test]
 async fn before_message_is_never_deduplicated_because_its_answer_is_the_body() {
-    let runs = Counter::default();
+    let runs = RunCount::default();
     let counter = runs.clone();
     let router = WebhookRouter::builder()
         .on_before_message(move |_message: BeforeMessage| {

@@ -11,10 +11,12 @@ use std::sync::{Arc, Mutex};
 
 use cometchat_webhooks::payload::{BeforeMessage, MessageSent};
 use cometchat_webhooks::router::{BeforeMessageOutcome, Delivery, WebhookRouter};
-use cometchat_webhooks::testing::routing::{TriggerLog, record_every_trigger};
+use cometchat_webhooks::testing::RunCount;
+use cometchat_webhooks::testing::TriggerLog;
+use cometchat_webhooks::testing::routing::record_every_trigger;
 use cometchat_webhooks::testing::{EventBuilder, samples};
 use cometchat_webhooks::{Category, Event, Rejection, Trigger};
-use router_support::{Counter, json, message_sent, sample};
+use router_support::{json, message_sent, sample};
 
 type Log = Arc<Mutex<Vec<&'static str>>>;
 
@@ -133,7 +135,7 @@ async fn unknown_triggers_go_to_the_unknown_handler_else_the_fallback_never_a_ca
 async fn data_that_does_not_fit_reaches_the_category_with_its_raw_data() {
     let received = Arc::new(Mutex::new(None));
     let sink = Arc::clone(&received);
-    let typed = Counter::default();
+    let typed = RunCount::default();
     let typed_runs = typed.clone();
     let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
@@ -180,7 +182,7 @@ async fn a_handler_error_is_a_500_that_does_not_leak_the_error() {
 
 #[tokio::test]
 async fn a_panicking_handler_is_a_500_and_the_router_keeps_serving() {
-    let handled = Counter::default();
+    let handled = RunCount::default();
     let runs = handled.clone();
     let router = WebhookRouter::builder()
         .on(move |sent: MessageSent| {

@@ -5,7 +5,8 @@
 //! ```
 //! use cometchat_webhooks::Event;
 //! use cometchat_webhooks::router::WebhookRouter;
-//! use cometchat_webhooks::testing::routing::{TriggerLog, record_every_trigger};
+//! use cometchat_webhooks::testing::TriggerLog;
+//! use cometchat_webhooks::testing::routing::record_every_trigger;
 //! use cometchat_webhooks::testing::samples;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -22,29 +23,12 @@
 
 use std::convert::Infallible;
 use std::future::{Ready, ready};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::router::RouterBuilder;
-use crate::trigger::{PayloadTypeFold, Trigger, TypedPayload, fold_payload_types};
+use crate::testing::recorders::TriggerLog;
+use crate::trigger::{PayloadTypeFold, TypedPayload, fold_payload_types};
 
-/// The triggers whose handlers ran, oldest first. Clones share one log, so
-/// handlers and the test can each hold one.
-#[derive(Debug, Clone, Default)]
-pub struct TriggerLog(Arc<Mutex<Vec<Trigger>>>);
-
-impl TriggerLog {
-    /// Notes that the handler of `trigger` ran.
-    pub fn record(&self, trigger: Trigger) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(trigger);
-    }
-
-    /// The triggers recorded since the last call.
-    pub fn take(&self) -> Vec<Trigger> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
-    }
-}
-
-/// Registers on `builder`, for every trigger in [`Trigger::ALL`], a handler
+/// Registers on `builder`, for every trigger in [`Trigger::ALL`](crate::Trigger::ALL), a handler
 /// taking that trigger's payload type that records the trigger in `log` and
 /// succeeds. Register more handlers afterwards to replace some of them.
 pub fn record_every_trigger(builder: RouterBuilder, log: &TriggerLog) -> RouterBuilder {

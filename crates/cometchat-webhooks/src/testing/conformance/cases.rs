@@ -4,8 +4,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 
-use super::{Case, CaseRequest, Delivery, Expected, PASSWORD, USERNAME, WRONG_PASSWORD};
+use super::{Case, Expected, PASSWORD, USERNAME, WRONG_PASSWORD};
 use crate::contract::{ReceiverConfig, WWW_AUTHENTICATE};
+use crate::testing::harness::{Delivery, Request};
 use crate::testing::{EventBuilder, SHAPE_VARIANTS, basic_auth_header, sample_body, samples};
 use crate::trigger::Trigger;
 
@@ -76,6 +77,18 @@ fn unauthorized() -> Vec<Case> {
             refused(format!("401: {name}"), post(message_sent()).authorization(header), 401)
         })
         .collect();
+    // Two credentials are refused even when both are right: which one a
+    // proxy or the framework would pick is not clear.
+    let right = basic_auth_header(USERNAME, PASSWORD);
+    let wrong = basic_auth_header(USERNAME, WRONG_PASSWORD);
+    for (name, second) in [("twice, both right", right.clone()), ("twice, right then wrong", wrong)]
+    {
+        cases.push(refused(
+            format!("401: Authorization {name}"),
+            post(message_sent()).extra_authorization(second),
+            401,
+        ));
+    }
     // Authorization is decided first: neither the size nor the content of
     // the body changes a 401.
     cases.push(refused(
@@ -211,6 +224,7 @@ fn post(body: impl Into<Bytes>) -> Draft {
     Draft {
         method: "POST",
         authorization: Some(basic_auth_header(USERNAME, PASSWORD)),
+        extra_authorization: None,
         content_type: Some("application/json"),
         body: body.into(),
         delivery: Delivery::Whole,
@@ -221,6 +235,8 @@ fn post(body: impl Into<Bytes>) -> Draft {
 struct Draft {
     method: &'static str,
     authorization: Option<String>,
+    /// A second `Authorization` header, sent after the first.
+    extra_authorization: Option<String>,
     content_type: Option<&'static str>,
     body: Bytes,
     delivery: Delivery,
@@ -235,6 +251,10 @@ impl Draft {
         Self { authorization, ..self }
     }
 
+    fn extra_authorization(self, second: String) -> Self {
+        Self { extra_authorization: Some(second), ..self }
+    }
+
     fn content_type(self, content_type: Option<&'static str>) -> Self {
         Self { content_type, ..self }
     }
@@ -243,18 +263,15 @@ impl Draft {
         Self { delivery: Delivery::Chunked { chunk_size }, ..self }
     }
 
-    fn finish(self) -> CaseRequest {
-        let mut headers = Vec::new();
-        if let Some(authorization) = self.authorization {
-            headers.push(("authorization", authorization));
+    fn finish(self) -> Request {
+        let mut request = Request::new(self.method, super::PATH);
+        for authorization in [self.authorization, self.extra_authorization].into_iter().flatten() {
+            request = request.with_header("authorization", authorization);
         }
         if let Some(content_type) = self.content_type {
-            headers.push(("content-type", content_type.to_owned()));
+            request = request.with_header("content-type", content_type);
         }
-        if self.delivery == Delivery::Whole {
-            headers.push(("content-length", self.body.len().to_string()));
-        }
-        CaseRequest { method: self.method, headers, body: self.body, delivery: self.delivery }
+        request.with_body(self.body).delivered(self.delivery)
     }
 }
 
@@ -308,10 +325,22 @@ mod tests {
                 Delivery::Whole => {
                     assert_eq!(declared, Some(request.body.len().to_string().as_str()))
                 }
-                Delivery::Chunked { .. } => assert_eq!(declared, None, "{}", case.name),
+                _ => assert_eq!(declared, None, "{}", case.name),
             }
             let reassembled: Vec<u8> = request.chunks().concat();
             assert_eq!(reassembled, request.body, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn the_repeated_authorization_rows_send_two_headers() {
+        let repeated: Vec<Case> =
+            cases().into_iter().filter(|case| case.name.contains("Authorization twice")).collect();
+        assert_eq!(repeated.len(), 2);
+        for case in repeated {
+            let sent = case.request.headers.iter().filter(|(name, _)| *name == "authorization");
+            assert_eq!(sent.count(), 2, "{}", case.name);
+            assert!(matches!(case.expected, Expected::Refused { status: 401, .. }));
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{Answer, Case, Expected, PASSWORD, WRONG_PASSWORD};
+use super::{Answer, Case, Expected, Failure, PASSWORD, WRONG_PASSWORD};
 use crate::contract::JSON_CONTENT_TYPE;
 
 /// How much of an unexpected body a report shows.
@@ -20,7 +20,10 @@ impl Case {
         if answer.status != status {
             problems.push(format!("expected status {status}, got {}", answer.status));
         }
-        match (handler_should_see, answer.seen_trigger.as_deref()) {
+        if answer.seen.len() > 1 {
+            problems.push(format!("the handler ran {} times", answer.seen.len()));
+        }
+        match (handler_should_see, answer.seen_trigger()) {
             (Some(expected), Some(seen)) if expected != seen => {
                 problems.push(format!("the handler should have seen `{expected}`, saw `{seen}`"))
             }
@@ -76,8 +79,10 @@ impl Case {
     fn secrets(&self) -> Vec<&str> {
         let sent_credentials = self
             .request
-            .header("authorization")
-            .and_then(|value| value.trim().split_once(' '))
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+            .filter_map(|(_, value)| value.trim().split_once(' '))
             .map(|(_, credentials)| credentials.trim())
             .filter(|credentials| credentials.len() > 3);
         [PASSWORD, WRONG_PASSWORD].into_iter().chain(sent_credentials).collect()
@@ -128,30 +133,20 @@ pub struct Mismatch {
 
 impl fmt::Display for Mismatch {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "`{}`: {}", self.case, self.problems.join("; "))?;
-        write!(formatter, " (answer: {} {:?})", self.status, self.body)
+        fmt::Display::fmt(&Failure::from(self.clone()), formatter)
     }
 }
 
 impl std::error::Error for Mismatch {}
 
-/// Every case an adapter answered wrongly.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failures {
-    /// How many cases were sent.
-    pub total: usize,
-    /// The cases answered wrongly.
-    pub mismatches: Vec<Mismatch>,
-}
-
-impl fmt::Display for Failures {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{} of {} conformance cases failed:", self.mismatches.len(), self.total)?;
-        for mismatch in &self.mismatches {
-            write!(formatter, "\n  {mismatch}")?;
-        }
-        Ok(())
+impl From<Mismatch> for Failure {
+    fn from(mismatch: Mismatch) -> Self {
+        let problem = format!(
+            "{} (answer: {} {:?})",
+            mismatch.problems.join("; "),
+            mismatch.status,
+            mismatch.body
+        );
+        Failure { name: mismatch.case, problem }
     }
 }
-
-impl std::error::Error for Failures {}

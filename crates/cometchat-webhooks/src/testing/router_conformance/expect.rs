@@ -3,7 +3,8 @@
 
 use std::fmt::Display;
 
-use super::{Answer, RunCount};
+use crate::testing::harness::Answer;
+use crate::testing::recorders::RunCount;
 
 /// The first difference from what a scenario demands, if any.
 pub(super) type Checked = Result<(), String>;

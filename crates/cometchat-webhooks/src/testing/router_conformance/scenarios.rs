@@ -7,17 +7,19 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::expect::{self, Checked, at};
-use super::handlers::{Gate, count_message_sent, counting_router};
-use super::{Answer, Framework, Request, RunCount};
+use super::handlers::{count_message_sent, counting_router};
 use crate::Trigger;
 use crate::payload::{BeforeMessage, MessageSent};
 use crate::router::{BackgroundConfig, BeforeMessageOutcome, MemoryDeduper, WebhookRouter};
-use crate::testing::conformance::WRONG_PASSWORD;
-use crate::testing::routing::{TriggerLog, record_every_trigger};
+use crate::testing::harness::{Answer, Harness, Request, WRONG_PASSWORD};
+use crate::testing::recorders::{Gate, RunCount, TriggerLog};
+use crate::testing::routing::record_every_trigger;
 use crate::testing::{EventBuilder, sample_body, samples};
 
 /// The body of the 500 for a handler that failed or panicked.
 const HANDLER_FAILED: &str = r#"{"error":"the webhook handler failed"}"#;
+/// How long a scenario waits for a background worker to pick a delivery up.
+const WORKER_START_LIMIT: Duration = Duration::from_secs(5);
 /// The body of the 503 for a full background queue.
 const QUEUE_FULL: &str = r#"{"error":"the webhook queue is full"}"#;
 
@@ -75,24 +77,22 @@ impl Scenario {
         }
     }
 
-    /// Plays the scenario through `framework`; the error says what differed
+    /// Plays the scenario through `harness`; the error says what differed
     /// first.
-    pub async fn check(self, framework: &mut impl Framework) -> Result<(), String> {
+    pub async fn check(self, harness: &mut impl Harness) -> Result<(), String> {
         match self {
             Scenario::EveryTriggerReachesItsHandler => {
-                every_trigger_reaches_its_handler(framework).await
+                every_trigger_reaches_its_handler(harness).await
             }
-            Scenario::HandlerErrorIs500 => handler_error_is_500(framework).await,
-            Scenario::PanicIs500ThenNextIsServed => {
-                panic_is_500_then_next_is_served(framework).await
-            }
-            Scenario::DuplicateRunsOnce => duplicate_runs_once(framework).await,
-            Scenario::FullQueueIs503 => full_queue_is_503(framework).await,
+            Scenario::HandlerErrorIs500 => handler_error_is_500(harness).await,
+            Scenario::PanicIs500ThenNextIsServed => panic_is_500_then_next_is_served(harness).await,
+            Scenario::DuplicateRunsOnce => duplicate_runs_once(harness).await,
+            Scenario::FullQueueIs503 => full_queue_is_503(harness).await,
             Scenario::BeforeMessageOutcomesAreBodies => {
-                before_message_outcomes_are_bodies(framework).await
+                before_message_outcomes_are_bodies(harness).await
             }
-            Scenario::BadCredentialsAre401 => bad_credentials_are_401(framework).await,
-            Scenario::OtherMethodsAre405 => other_methods_are_405(framework).await,
+            Scenario::BadCredentialsAre401 => bad_credentials_are_401(harness).await,
+            Scenario::OtherMethodsAre405 => other_methods_are_405(harness).await,
         }
     }
 }
@@ -101,11 +101,11 @@ fn message_sent() -> &'static [u8] {
     sample_body(Trigger::MessageSent)
 }
 
-async fn every_trigger_reaches_its_handler(framework: &mut impl Framework) -> Checked {
+async fn every_trigger_reaches_its_handler(harness: &mut impl Harness) -> Checked {
     let log = TriggerLog::default();
     let router = record_every_trigger(WebhookRouter::builder(), &log).build();
     for (trigger, body) in samples() {
-        let answer = framework.send(&router, Request::webhook(body)).await;
+        let answer = harness.mount(&router, Request::webhook(body)).await;
         at(trigger, expect::json(&answer, 200, "{}"))?;
         let ran = log.take();
         if ran != [trigger] {
@@ -115,59 +115,69 @@ async fn every_trigger_reaches_its_handler(framework: &mut impl Framework) -> Ch
     Ok(())
 }
 
-async fn handler_error_is_500(framework: &mut impl Framework) -> Checked {
+async fn handler_error_is_500(harness: &mut impl Harness) -> Checked {
     let router = WebhookRouter::builder()
         .on(|_sent: MessageSent| async { Err::<(), _>("database unavailable") })
         .build();
-    let answer = framework.send(&router, Request::webhook(message_sent())).await;
+    let answer = harness.mount(&router, Request::webhook(message_sent())).await;
     expect::json(&answer, 500, HANDLER_FAILED)
 }
 
-async fn panic_is_500_then_next_is_served(framework: &mut impl Framework) -> Checked {
+async fn panic_is_500_then_next_is_served(harness: &mut impl Harness) -> Checked {
     let runs = RunCount::default();
     let first_panics = {
         let runs = runs.clone();
         move |_sent: MessageSent| {
-            let earlier_runs = runs.record();
+            let run = runs.bump();
             async move {
-                assert!(earlier_runs > 0, "the first run panics");
+                assert!(run > 1, "the first run panics");
                 Ok::<_, Infallible>(())
             }
         }
     };
     let router = WebhookRouter::builder().on(first_panics).build();
-    let panicked = framework.send(&router, Request::webhook(message_sent())).await;
+    let panicked = harness.mount(&router, Request::webhook(message_sent())).await;
     at("the run that panics", expect::json(&panicked, 500, HANDLER_FAILED))?;
-    let served = framework.send(&router, Request::webhook(message_sent())).await;
+    let served = harness.mount(&router, Request::webhook(message_sent())).await;
     at("the run after the panic", expect::json(&served, 200, "{}"))?;
     expect::runs(&runs, 2, "both requests reached the handler")
 }
 
-async fn duplicate_runs_once(framework: &mut impl Framework) -> Checked {
+async fn duplicate_runs_once(harness: &mut impl Harness) -> Checked {
     let runs = RunCount::default();
     let router = count_message_sent(WebhookRouter::builder(), &runs)
         .deduplicate(MemoryDeduper::new())
         .build();
     for delivery in ["the first delivery", "its copy"] {
-        let answer = framework.send(&router, Request::webhook(message_sent())).await;
+        let answer = harness.mount(&router, Request::webhook(message_sent())).await;
         at(delivery, expect::json(&answer, 200, "{}"))?;
     }
     expect::runs(&runs, 1, "the copy was answered without running")?;
     let other = EventBuilder::new(Trigger::MessageSent).set("data.message.id", "another").body();
-    let answer = framework.send(&router, Request::webhook(other)).await;
+    let answer = harness.mount(&router, Request::webhook(other)).await;
     at("another message", expect::status(&answer, 200))?;
     expect::runs(&runs, 2, "another message still runs")
 }
 
-async fn full_queue_is_503(framework: &mut impl Framework) -> Checked {
-    let gate = Gate::new();
-    let router = gate
-        .hold_message_sent(WebhookRouter::builder())
+async fn full_queue_is_503(harness: &mut impl Harness) -> Checked {
+    let gate = Gate::default();
+    let held = {
+        let gate = gate.clone();
+        move |_sent: MessageSent| {
+            let gate = gate.clone();
+            async move {
+                gate.pass().await;
+                Ok::<_, Infallible>(())
+            }
+        }
+    };
+    let router = WebhookRouter::builder()
+        .on(held)
         .retry_after(Duration::from_secs(7))
         .build_background(BackgroundConfig::new().with_workers(1).with_queue_capacity(1));
-    let refused = fill_the_queue(framework, &router, &gate).await;
+    let refused = fill_the_queue(harness, &router, &gate).await;
     // Both held deliveries may finish whatever happened, so shutdown returns.
-    gate.release(2);
+    gate.open(2);
     router.shutdown().await;
 
     let refused = refused?;
@@ -183,19 +193,20 @@ async fn full_queue_is_503(framework: &mut impl Framework) -> Checked {
 /// the worker holds the first, the queue takes the second, the third finds
 /// the queue full. Returns the answer to the third.
 async fn fill_the_queue(
-    framework: &mut impl Framework,
+    harness: &mut impl Harness,
     router: &WebhookRouter,
     gate: &Gate,
 ) -> Result<Answer, String> {
-    let first = framework.send(router, Request::webhook(message_sent())).await;
+    let first = harness.mount(router, Request::webhook(message_sent())).await;
     at("the first delivery", expect::status(&first, 200))?;
-    at("the first delivery", gate.one_started().await)?;
-    let second = framework.send(router, Request::webhook(message_sent())).await;
+    let started = gate.started_within(1, WORKER_START_LIMIT).await;
+    at("the first delivery", started.map_err(|late| late.to_string()))?;
+    let second = harness.mount(router, Request::webhook(message_sent())).await;
     at("the queued delivery", expect::status(&second, 200))?;
-    Ok(framework.send(router, Request::webhook(message_sent())).await)
+    Ok(harness.mount(router, Request::webhook(message_sent())).await)
 }
 
-async fn before_message_outcomes_are_bodies(framework: &mut impl Framework) -> Checked {
+async fn before_message_outcomes_are_bodies(harness: &mut impl Harness) -> Checked {
     let router = WebhookRouter::builder()
         .on_before_message(|message: BeforeMessage| async move {
             match message.text() {
@@ -211,16 +222,16 @@ async fn before_message_outcomes_are_bodies(framework: &mut impl Framework) -> C
         ("tag me", r#"{"score":0.1}"#),
     ] {
         let message = EventBuilder::new(Trigger::BeforeMessage).set("data.data.text", text).body();
-        let answer = framework.send(&router, Request::webhook(message)).await;
+        let answer = harness.mount(&router, Request::webhook(message)).await;
         at(text, expect::json(&answer, 200, body))?;
     }
     Ok(())
 }
 
-async fn bad_credentials_are_401(framework: &mut impl Framework) -> Checked {
+async fn bad_credentials_are_401(harness: &mut impl Harness) -> Checked {
     let runs = RunCount::default();
     let request = Request::signed_with(WRONG_PASSWORD, message_sent());
-    let answer = framework.send(&counting_router(&runs), request).await;
+    let answer = harness.mount(&counting_router(&runs), request).await;
     expect::status(&answer, 401)?;
     expect::header(&answer, "www-authenticate", r#"Basic realm="cometchat-webhooks""#)?;
     expect::header(&answer, "content-type", "application/json")?;
@@ -230,10 +241,10 @@ async fn bad_credentials_are_401(framework: &mut impl Framework) -> Checked {
     expect::runs(&runs, 0, "refused before the router")
 }
 
-async fn other_methods_are_405(framework: &mut impl Framework) -> Checked {
+async fn other_methods_are_405(harness: &mut impl Harness) -> Checked {
     let runs = RunCount::default();
     let request = Request { method: "GET", ..Request::webhook(Bytes::new()) };
-    let answer = framework.send(&counting_router(&runs), request).await;
+    let answer = harness.mount(&counting_router(&runs), request).await;
     expect::status(&answer, 405)?;
     expect::header(&answer, "allow", "POST")?;
     expect::body(&answer, "")?;
