@@ -30,7 +30,7 @@ pub(crate) enum Outcome {
     /// Another copy of this delivery is still running.
     InFlight,
     /// The handler returned an error; its text, for a dead letter.
-    Failed(String),
+    Failed(#[cfg_attr(not(feature = "durable"), allow(dead_code))] String),
     /// The handler panicked.
     Panicked,
     /// The handler ran longer than the router's handler timeout and was
@@ -44,8 +44,10 @@ pub(crate) enum Outcome {
     ShuttingDown,
     /// Durable mode: stored (or a duplicate of a stored event); a worker
     /// runs the handler.
+    #[cfg_attr(not(feature = "durable"), allow(dead_code))]
     Stored,
     /// Durable mode: the store did not confirm in time or is down.
+    #[cfg_attr(not(feature = "durable"), allow(dead_code))]
     StoreUnavailable,
     /// As many inline handlers as allowed are already running.
     Busy,
