@@ -250,6 +250,6 @@ async fn a_full_background_queue_is_answered_alike() {
     assert_eq!(refused.header("retry-after").as_deref(), Some("7"));
     assert_eq!(text(&refused), r#"{"error":"the webhook queue is full"}"#);
     gate.open(2);
-    router.shutdown().await;
+    router.shutdown(Duration::from_secs(5)).await;
     assert_eq!(gate.unawaited_starts(), 1, "the queued delivery ran on shutdown");
 }

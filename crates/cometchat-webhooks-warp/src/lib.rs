@@ -29,6 +29,10 @@ pub use cometchat_webhooks::router;
 #[cfg(feature = "media")]
 #[doc(no_inline)]
 pub use cometchat_webhooks::media;
+
+/// Durable delivery: the queue and dedupe-store traits and their engines.
+#[cfg(feature = "durable")]
+pub use cometchat_webhooks::delivery;
 #[cfg(feature = "testing")]
 #[doc(no_inline)]
 pub use cometchat_webhooks::testing;
