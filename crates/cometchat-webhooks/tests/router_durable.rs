@@ -18,7 +18,8 @@ use cometchat_webhooks::payload::MessageSent;
 use cometchat_webhooks::router::{
     Delivery, DurableConfig, DurableConfigError, RouterBuilder, WebhookRouter,
 };
-use router_support::{Counter, Gate, json, message_sent};
+use cometchat_webhooks::testing::{Gate, RunCount};
+use router_support::{json, message_sent};
 
 /// Retries come almost at once, so a poison event is dead-lettered quickly.
 fn quick_queue(max_attempts: u32) -> QueueConfig {
@@ -35,7 +36,7 @@ fn quick_config(queue: &QueueConfig) -> DurableConfig {
 
 /// Counts every run per message id; ids starting `fail` error, `boom`
 /// panics, `hang` never finishes, `slow` waits at the gate.
-fn counting(runs: &Counter, handled: &Counter, gate: &Gate) -> RouterBuilder {
+fn counting(runs: &RunCount, handled: &RunCount, gate: &Gate) -> RouterBuilder {
     let (runs, handled, gate) = (runs.clone(), handled.clone(), gate.clone());
     WebhookRouter::builder()
         .on_with_delivery(move |sent: MessageSent, delivery: Delivery| {
@@ -82,7 +83,7 @@ where
 async fn a_stored_delivery_is_handled_once_and_duplicates_are_200() {
     let queue_config = quick_queue(3);
     let store = Arc::new(MemoryStore::new(&queue_config).unwrap());
-    let (runs, handled, gate) = (Counter::default(), Counter::default(), Gate::default());
+    let (runs, handled, gate) = (RunCount::default(), RunCount::default(), Gate::default());
     let router = counting(&runs, &handled, &gate)
         .durable(store.clone(), quick_config(&queue_config))
         .unwrap();
@@ -103,7 +104,7 @@ async fn a_stored_delivery_is_handled_once_and_duplicates_are_200() {
 async fn poison_events_are_dead_lettered_then_redriven() {
     let queue_config = quick_queue(3);
     let store = Arc::new(MemoryStore::new(&queue_config).unwrap());
-    let (runs, handled, gate) = (Counter::default(), Counter::default(), Gate::default());
+    let (runs, handled, gate) = (RunCount::default(), RunCount::default(), Gate::default());
     let router = counting(&runs, &handled, &gate)
         .durable(store.clone(), quick_config(&queue_config))
         .unwrap();
@@ -125,7 +126,7 @@ async fn a_redriven_dead_letter_is_handled_once_its_cause_is_fixed() {
     let queue_config = quick_queue(2);
     let store = Arc::new(MemoryStore::new(&queue_config).unwrap());
     let broken = Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let handled = Counter::default();
+    let handled = RunCount::default();
     let (flag, count) = (broken.clone(), handled.clone());
     let router = WebhookRouter::builder()
         .on(move |_sent: MessageSent| {
@@ -155,7 +156,7 @@ async fn a_redriven_dead_letter_is_handled_once_its_cause_is_fixed() {
 async fn a_full_backlog_is_503_with_retry_after() {
     let queue_config = quick_queue(3).with_backlog_limit(1);
     let store = Arc::new(MemoryStore::new(&queue_config).unwrap());
-    let (runs, handled, gate) = (Counter::default(), Counter::default(), Gate::default());
+    let (runs, handled, gate) = (RunCount::default(), RunCount::default(), Gate::default());
     let router = counting(&runs, &handled, &gate)
         .durable(store.clone(), quick_config(&queue_config).with_workers(1))
         .unwrap();
@@ -220,7 +221,7 @@ impl EventQueue for Unresponsive {
 async fn a_store_that_does_not_confirm_is_503_at_the_budget_never_200() {
     let queue_config = QueueConfig::new();
     let store = Arc::new(Unresponsive(MemoryStore::new(&queue_config).unwrap()));
-    let (runs, handled, gate) = (Counter::default(), Counter::default(), Gate::default());
+    let (runs, handled, gate) = (RunCount::default(), RunCount::default(), Gate::default());
     let router = counting(&runs, &handled, &gate)
         .durable(store, DurableConfig::from_queue_config(&queue_config))
         .unwrap();
@@ -237,7 +238,7 @@ async fn a_store_that_does_not_confirm_is_503_at_the_budget_never_200() {
 async fn a_handler_past_its_timeout_is_a_failed_attempt() {
     let queue_config = quick_queue(2);
     let store = Arc::new(MemoryStore::new(&queue_config).unwrap());
-    let (runs, handled, gate) = (Counter::default(), Counter::default(), Gate::default());
+    let (runs, handled, gate) = (RunCount::default(), RunCount::default(), Gate::default());
     let config = quick_config(&queue_config)
         .with_handler_timeout(Duration::from_secs(2))
         .with_lease(Duration::from_secs(5));
@@ -260,7 +261,7 @@ async fn a_handler_past_its_timeout_is_a_failed_attempt() {
 async fn shutdown_returns_by_its_deadline_and_leaves_the_event_stored() {
     let queue_config = quick_queue(3);
     let store = Arc::new(MemoryStore::new(&queue_config).unwrap());
-    let (runs, handled, gate) = (Counter::default(), Counter::default(), Gate::default());
+    let (runs, handled, gate) = (RunCount::default(), RunCount::default(), Gate::default());
     let router = counting(&runs, &handled, &gate)
         .durable(store.clone(), quick_config(&queue_config))
         .unwrap();

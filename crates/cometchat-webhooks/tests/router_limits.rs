@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use cometchat_webhooks::payload::MessageSent;
 use cometchat_webhooks::router::{BackgroundConfig, MemoryDeduper, WebhookRouter};
-use router_support::{Counter, Gate, json, message_sent};
+use cometchat_webhooks::testing::{Gate, RunCount};
+use router_support::{json, message_sent};
 
 /// `hang` never finishes, `slow` waits at the gate, others count.
-fn router(gate: &Gate, done: &Counter) -> cometchat_webhooks::router::RouterBuilder {
+fn router(gate: &Gate, done: &RunCount) -> cometchat_webhooks::router::RouterBuilder {
     let (gate, done) = (gate.clone(), done.clone());
     WebhookRouter::builder()
         .on(move |sent: MessageSent| {
@@ -33,7 +34,7 @@ fn router(gate: &Gate, done: &Counter) -> cometchat_webhooks::router::RouterBuil
 
 #[tokio::test(start_paused = true)]
 async fn a_hung_inline_handler_is_500_at_the_timeout_and_its_claim_released() {
-    let (gate, done) = (Gate::default(), Counter::default());
+    let (gate, done) = (Gate::default(), RunCount::default());
     let router = router(&gate, &done)
         .handler_timeout(Duration::from_secs(4))
         .deduplicate(MemoryDeduper::new())
@@ -50,7 +51,7 @@ async fn a_hung_inline_handler_is_500_at_the_timeout_and_its_claim_released() {
 
 #[tokio::test(start_paused = true)]
 async fn inline_handlers_beyond_the_bound_are_503() {
-    let (gate, done) = (Gate::default(), Counter::default());
+    let (gate, done) = (Gate::default(), RunCount::default());
     let router = router(&gate, &done).max_inline_handlers(2).build();
     let first = tokio::spawn({
         let router = router.clone();
@@ -74,7 +75,7 @@ async fn inline_handlers_beyond_the_bound_are_503() {
 
 #[tokio::test(start_paused = true)]
 async fn the_background_queue_is_bounded_in_bytes() {
-    let (gate, done) = (Gate::default(), Counter::default());
+    let (gate, done) = (Gate::default(), RunCount::default());
     let body_len = message_sent("slow-1").raw().len();
     let config = BackgroundConfig::new()
         .with_workers(1)
@@ -97,7 +98,7 @@ async fn the_background_queue_is_bounded_in_bytes() {
 
 #[tokio::test(start_paused = true)]
 async fn background_shutdown_returns_by_its_deadline_and_reports_what_it_left() {
-    let (gate, done) = (Gate::default(), Counter::default());
+    let (gate, done) = (Gate::default(), RunCount::default());
     let config = BackgroundConfig::new().with_workers(1);
     let router = router(&gate, &done).build_background(config);
     assert_eq!(router.handle(message_sent("hang")).await.status(), 200);
