@@ -10,10 +10,11 @@ use axum::extract::{FromRef, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use cometchat_webhooks::router::WebhookRouter;
-use cometchat_webhooks::{BasicAuth, Event, ReceiverConfig};
+use cometchat_webhooks::{BasicAuth, Event, ReceiverConfig, Trigger};
 use cometchat_webhooks_axum::{CometChatEvent, CometChatRejection};
 use tokio::net::TcpListener;
 
+use crate::durable_listen::{Intake, Intaken};
 use crate::errors::CliError;
 use crate::saved_bodies::BodySaver;
 use crate::summary::EventSummary;
@@ -38,6 +39,9 @@ pub(crate) struct ReceiverSettings {
     pub(crate) auth: BasicAuth,
     pub(crate) save_dir: Option<PathBuf>,
     pub(crate) reporter: Reporter,
+    /// Durable mode: deliveries are stored here and answered once stored;
+    /// the workers print and save them.
+    pub(crate) intake: Option<Intake>,
 }
 
 /// A bound, not yet serving, receiver.
@@ -52,6 +56,7 @@ struct AppState {
     config: ReceiverConfig,
     router: WebhookRouter,
     reporter: Reporter,
+    intake: Option<Intake>,
 }
 
 impl FromRef<AppState> for ReceiverConfig {
@@ -73,6 +78,7 @@ impl LocalReceiver {
             config: ReceiverConfig::new(settings.auth),
             router: build_router(settings.save_dir, Arc::clone(&settings.reporter)),
             reporter: settings.reporter,
+            intake: settings.intake,
         };
         // Any path: the URL configured in CometChat may carry one.
         let app = axum::Router::new()
@@ -138,7 +144,18 @@ async fn receive(
 ) -> Response {
     match event {
         Ok(event) => {
-            state.router.handle(event.into_inner()).await.into_http().map(axum::body::Body::from)
+            let event = event.into_inner();
+            match &state.intake {
+                // before_message stays inline: CometChat waits for its body.
+                Some(intake) if event.known_trigger() != Some(Trigger::BeforeMessage) => {
+                    let intaken = intake.take(&event).await;
+                    if let Intaken::Refused(reason) = &intaken {
+                        (state.reporter)(Report::Rejected { status: 503, reason: reason.clone() });
+                    }
+                    intaken.into_response()
+                }
+                _ => state.router.handle(event).await.into_http().map(axum::body::Body::from),
+            }
         }
         Err(rejection) => {
             let status = rejection.0.status();
