@@ -260,6 +260,19 @@ impl ListenProcess {
         }
     }
 
+    /// Waits for a stdout line containing `text`.
+    pub fn stdout_line_containing(&self, text: &str) -> String {
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stdout_lines.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => continue,
+                Err(error) => panic!("listen never printed `{text}`: {error:?}"),
+            }
+        }
+    }
+
     /// Waits for a stderr line containing `text`.
     pub fn stderr_line_containing(&self, text: &str) -> String {
         let deadline = Instant::now() + READY_TIMEOUT;
