@@ -125,3 +125,42 @@ fn a_kill_9_loses_no_acknowledged_event_with_redb() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     acknowledged_events_survive_kill9(&redb_store(&dir), 20);
 }
+
+#[test]
+fn a_second_listener_on_the_same_file_refuses_to_start_and_bad_leases_are_refused() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let store = redb_store(&dir);
+    let target = RecordingServer::answering(200, "{}");
+    let first = start_listener(&store, &target.url, &[]);
+    let second =
+        support::run(&["listen", "--port", "0", "--allow-unauthenticated", "--store", &store]);
+    let stderr = support::stderr(&second);
+    assert_eq!(second.status.code(), Some(4), "the store cannot be used: {stderr}");
+    assert!(stderr.contains("in use by"), "{stderr}");
+    assert!(first.terminate().success());
+
+    let refused = support::run(&[
+        "listen",
+        "--port",
+        "0",
+        "--allow-unauthenticated",
+        "--store",
+        &store,
+        "--forward-timeout",
+        "5s",
+        "--lease",
+        "5s",
+    ]);
+    let stderr = support::stderr(&refused);
+    assert_eq!(refused.status.code(), Some(2), "a bad command line: {stderr}");
+    assert!(stderr.starts_with("error: --lease") && stderr.lines().count() == 1, "{stderr}");
+    let unstored = support::run(&[
+        "listen",
+        "--port",
+        "0",
+        "--allow-unauthenticated",
+        "--forward-to",
+        "http://127.0.0.1:9/",
+    ]);
+    assert_eq!(unstored.status.code(), Some(2), "--forward-to needs --store");
+}
