@@ -164,3 +164,44 @@ fn a_second_listener_on_the_same_file_refuses_to_start_and_bad_leases_are_refuse
     ]);
     assert_eq!(unstored.status.code(), Some(2), "--forward-to needs --store");
 }
+
+#[test]
+fn sigterm_lets_an_attempt_finish_within_the_grace_period() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let store = redb_store(&dir);
+    let slow = RecordingServer::answering_after(Duration::from_millis(800), 200);
+    let listener = start_listener(&store, &slow.url, &["--forward-timeout", "3s", "--lease", "6s"]);
+    assert_eq!(post(&listener.url, &delivery(21)), 200);
+    wait_until_received(&slow, 1);
+    assert!(listener.terminate().success());
+    let stats = queue_json(&store, &["stats"]);
+    assert_eq!((&stats["waiting"], &stats["in_flight"]), (&0.into(), &0.into()), "{stats}");
+    assert_eq!(delivered(&slow).len(), 1, "the attempt finished before the exit");
+}
+
+#[test]
+fn sigterm_leaves_an_attempt_longer_than_the_grace_period_stored() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let store = redb_store(&dir);
+    let slow = RecordingServer::answering_after(Duration::from_secs(3), 200);
+    let extra = ["--forward-timeout", "5s", "--lease", "10s", "--grace", "200ms"];
+    let listener = start_listener(&store, &slow.url, &extra);
+    let body = delivery(22);
+    assert_eq!(post(&listener.url, &body), 200);
+    wait_until_received(&slow, 1);
+    let started = std::time::Instant::now();
+    let lines = listener.terminate_collecting_stderr();
+    assert!(started.elapsed() < Duration::from_secs(2), "the grace period bounds the stop");
+    assert!(lines.iter().any(|line| line.contains("still being handled")), "{lines:?}");
+    let shown = queue_json(&store, &["show", &key_of(&body)]);
+    assert_eq!(shown["key"], key_of(&body), "still stored: {shown}");
+    assert_eq!(shown["state"], "in_flight", "claimed again once its lease ends: {shown}");
+}
+
+fn wait_until_received(target: &RecordingServer, count: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while target.received().len() < count {
+        assert!(std::time::Instant::now() < deadline, "the forward arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

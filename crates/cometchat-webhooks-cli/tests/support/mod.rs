@@ -136,12 +136,19 @@ impl RecordingServer {
         plan: impl Fn(usize) -> u16 + Send + Sync + 'static,
         answer: &'static str,
     ) -> Self {
-        Self::on_port(0, plan, answer)
+        Self::on_port(0, Duration::ZERO, plan, answer)
     }
 
-    /// As [`answering_with`](Self::answering_with), on `port` (0 for any).
+    /// Answers every request with `status`, `delay` after it arrived.
+    pub fn answering_after(delay: Duration, status: u16) -> Self {
+        Self::on_port(0, delay, move |_| status, "{}")
+    }
+
+    /// As [`answering_with`](Self::answering_with), on `port` (0 for any),
+    /// each answer `delay` after its request arrived.
     pub fn on_port(
         port: u16,
+        delay: Duration,
         plan: impl Fn(usize) -> u16 + Send + Sync + 'static,
         answer: &'static str,
     ) -> Self {
@@ -163,18 +170,21 @@ impl RecordingServer {
                         let recorder = Arc::clone(&recorder);
                         let plan = Arc::clone(&plan);
                         async move {
-                            let mut received = recorder.lock().expect("not poisoned");
-                            let status = plan(received.len());
-                            received.push(Recorded {
-                                method: method.to_string(),
-                                path_and_query: uri
-                                    .path_and_query()
-                                    .map_or_else(String::new, ToString::to_string),
-                                headers,
-                                body: body.to_vec(),
-                                status,
-                            });
-                            drop(received);
+                            let status = {
+                                let mut received = recorder.lock().expect("not poisoned");
+                                let status = plan(received.len());
+                                received.push(Recorded {
+                                    method: method.to_string(),
+                                    path_and_query: uri
+                                        .path_and_query()
+                                        .map_or_else(String::new, ToString::to_string),
+                                    headers,
+                                    body: body.to_vec(),
+                                    status,
+                                });
+                                status
+                            };
+                            tokio::time::sleep(delay).await;
                             (StatusCode::from_u16(status).expect("a valid status"), answer)
                         }
                     },
@@ -294,6 +304,16 @@ impl ListenProcess {
     /// Sends SIGTERM, as a service manager does, and waits for the end.
     pub fn terminate(self) -> ExitStatus {
         self.signal("-TERM")
+    }
+
+    /// Sends SIGTERM, waits for a successful exit, and returns every
+    /// stderr line printed.
+    pub fn terminate_collecting_stderr(mut self) -> Vec<String> {
+        let lines = std::mem::replace(&mut self.stderr_lines, mpsc::channel().1);
+        let status = self.terminate();
+        assert!(status.success(), "a clean stop after SIGTERM: {status}");
+        // The process has exited: its stderr is closed, so this ends.
+        lines.iter().collect()
     }
 
     /// Kills the process with SIGKILL: no chance to finish anything.

@@ -34,18 +34,21 @@ pub fn listen_args(store: &str, forward_to: &str, extra: &[&str]) -> Vec<String>
         store,
         "--forward-to",
         forward_to,
-        "--forward-timeout",
-        "1s",
-        "--lease",
-        "2s",
-        "--retry-delay",
-        "100ms",
-        "--grace",
-        "3s",
     ]
     .iter()
     .map(|text| (*text).to_owned())
     .collect();
+    // Short defaults, unless `extra` sets them.
+    for (flag, value) in [
+        ("--forward-timeout", "1s"),
+        ("--lease", "2s"),
+        ("--retry-delay", "100ms"),
+        ("--grace", "3s"),
+    ] {
+        if !extra.contains(&flag) {
+            args.extend([flag.to_owned(), value.to_owned()]);
+        }
+    }
     args.extend(extra.iter().map(|text| (*text).to_owned()));
     args
 }
