@@ -255,6 +255,6 @@ async fn a_full_background_queue_is_answered_alike() {
     assert_eq!(refused.header("retry-after").as_deref(), Some("7"));
     assert_eq!(text(&refused), r#"{"error":"the webhook queue is full"}"#);
     release.add_permits(2);
-    router.shutdown().await;
+    router.shutdown(Duration::from_secs(5)).await;
     assert_eq!(started.available_permits(), 1, "the queued delivery ran on shutdown");
 }

@@ -56,7 +56,7 @@ async fn a_delivery_is_acknowledged_before_its_handler_finishes() {
     assert_eq!(done.get(), 0, "the handler is still waiting at the gate");
 
     gate.open(1);
-    router.shutdown().await;
+    router.shutdown(Duration::from_secs(5)).await;
     assert_eq!(done.get(), 1);
 }
 
@@ -75,7 +75,7 @@ async fn a_full_queue_is_answered_503_with_retry_after() {
     assert_eq!(json(full.body())["error"], "the webhook queue is full");
 
     gate.open(2);
-    router.shutdown().await;
+    router.shutdown(Duration::from_secs(5)).await;
     assert_eq!(done.get(), 2);
 }
 
@@ -89,7 +89,7 @@ async fn shutdown_stops_accepting_and_drains_the_queue() {
     }
     gate.started(2).await;
 
-    let mut shutdown = std::pin::pin!(router.shutdown());
+    let mut shutdown = std::pin::pin!(router.shutdown(Duration::from_secs(5)));
     let waited = tokio::time::timeout(Duration::from_millis(50), shutdown.as_mut()).await;
     assert!(waited.is_err(), "shutdown waits for the queued deliveries");
     let refused = router.handle(message_sent("late")).await;
@@ -111,7 +111,7 @@ async fn before_message_is_answered_inline_with_its_outcome() {
         (response.status(), &response.body()[..]),
         (200, &br#"{"action":"do_not_propagate"}"#[..])
     );
-    router.shutdown().await;
+    router.shutdown(Duration::from_secs(5)).await;
 }
 
 #[tokio::test]
@@ -124,7 +124,7 @@ async fn failing_and_panicking_handlers_do_not_stop_the_worker() {
         assert_eq!(router.handle(message_sent(id)).await.status(), 200);
     }
     gate.open(3);
-    router.shutdown().await;
+    router.shutdown(Duration::from_secs(5)).await;
     assert_eq!(done.get(), 1, "the single worker lived on to run the last delivery");
 }
 
@@ -143,6 +143,6 @@ async fn background_workers_deduplicate_too() {
     for _ in 0..3 {
         assert_eq!(router.handle(message_sent("1")).await.status(), 200);
     }
-    router.shutdown().await;
+    router.shutdown(Duration::from_secs(5)).await;
     assert_eq!(runs.get(), 1);
 }

@@ -110,7 +110,7 @@ async fn a_queued_delivery_ends_its_span_with_the_worker_outcome() {
         .build_background(BackgroundConfig::new().with_workers(1));
 
     assert_eq!(router.handle(secret_message("1")).await.status(), 200);
-    router.shutdown().await;
+    router.shutdown(std::time::Duration::from_secs(5)).await;
 
     let logs = captured.text();
     let spans = closed_spans(&logs);

@@ -57,6 +57,19 @@ pub enum Rejection {
         /// How long to wait before retrying.
         retry_after: Duration,
     },
+    /// 503: the durable store did not confirm the delivery in time, or is
+    /// unreachable; nothing was acknowledged, so CometChat should retry.
+    #[error("the webhook store is unavailable")]
+    StoreUnavailable {
+        /// How long to wait before retrying.
+        retry_after: Duration,
+    },
+    /// 503: as many handlers as allowed are already running.
+    #[error("too many deliveries are being handled")]
+    Busy {
+        /// How long to wait before retrying.
+        retry_after: Duration,
+    },
 }
 
 impl Rejection {
@@ -69,7 +82,9 @@ impl Rejection {
             Rejection::NotConfigured(_) | Rejection::HandlerFailed => 500,
             Rejection::QueueFull { .. }
             | Rejection::InFlight { .. }
-            | Rejection::ShuttingDown { .. } => 503,
+            | Rejection::ShuttingDown { .. }
+            | Rejection::StoreUnavailable { .. }
+            | Rejection::Busy { .. } => 503,
         }
     }
 
@@ -78,7 +93,9 @@ impl Rejection {
         match self {
             Rejection::QueueFull { retry_after }
             | Rejection::InFlight { retry_after }
-            | Rejection::ShuttingDown { retry_after } => Some(*retry_after),
+            | Rejection::ShuttingDown { retry_after }
+            | Rejection::StoreUnavailable { retry_after }
+            | Rejection::Busy { retry_after } => Some(*retry_after),
             _ => None,
         }
     }
@@ -124,6 +141,8 @@ mod tests {
             (Rejection::QueueFull { retry_after: wait }, 503, Some("retry-after")),
             (Rejection::InFlight { retry_after: wait }, 503, Some("retry-after")),
             (Rejection::ShuttingDown { retry_after: wait }, 503, Some("retry-after")),
+            (Rejection::StoreUnavailable { retry_after: wait }, 503, Some("retry-after")),
+            (Rejection::Busy { retry_after: wait }, 503, Some("retry-after")),
         ];
         for (rejection, status, header) in cases {
             assert_eq!(rejection.status(), status, "{rejection}");

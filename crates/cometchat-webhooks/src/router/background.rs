@@ -3,7 +3,9 @@
 //! on how long a handler takes.
 
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
 
 use futures_util::FutureExt;
 use tokio::sync::{Mutex, mpsc};
@@ -12,15 +14,23 @@ use tracing::{Instrument, Span};
 
 use super::dispatch::{Dispatcher, Outcome};
 use super::handler::ErasedHandler;
+use super::shutdown::{Running, ShutdownReport};
 use super::trace;
 use crate::event::Event;
 use crate::idempotency::IdempotencyKey;
 
 /// Sizes of the background queue and its worker pool.
+///
+/// The queue is bounded twice: in deliveries and in body bytes. A queued
+/// delivery holds its body and its decoded payload, about twice the body's
+/// size, so the default 32 MiB of bodies means up to about 64 MiB of
+/// memory, whatever the count bound allows (1,024 bodies of CometChat's
+/// largest size would otherwise approach 2 GiB).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackgroundConfig {
     workers: usize,
     queue_capacity: usize,
+    queue_bytes: usize,
 }
 
 impl BackgroundConfig {
@@ -28,10 +38,30 @@ impl BackgroundConfig {
     pub const DEFAULT_WORKERS: usize = 4;
     /// Deliveries that may wait in the queue by default.
     pub const DEFAULT_QUEUE_CAPACITY: usize = 1024;
+    /// Body bytes that may wait in the queue by default (32 MiB; about
+    /// 64 MiB of memory with the decoded payloads).
+    pub const DEFAULT_QUEUE_BYTES: usize = 32 * 1024 * 1024;
 
     /// The default sizes.
     pub fn new() -> Self {
-        Self { workers: Self::DEFAULT_WORKERS, queue_capacity: Self::DEFAULT_QUEUE_CAPACITY }
+        Self {
+            workers: Self::DEFAULT_WORKERS,
+            queue_capacity: Self::DEFAULT_QUEUE_CAPACITY,
+            queue_bytes: Self::DEFAULT_QUEUE_BYTES,
+        }
+    }
+
+    /// Sets how many body bytes may wait for a worker; a delivery that
+    /// would exceed it is answered 503 with `Retry-After` (one delivery is
+    /// always accepted into an empty queue, whatever its size).
+    pub fn with_queue_bytes(mut self, bytes: usize) -> Self {
+        self.queue_bytes = bytes;
+        self
+    }
+
+    /// How many body bytes may wait for a worker.
+    pub fn queue_bytes(&self) -> usize {
+        self.queue_bytes
     }
 
     /// Sets how many handlers run at once (at least one).
@@ -78,7 +108,18 @@ pub(crate) struct Queue {
     /// `None` once shutting down; the lock is only held to send, never
     /// across an await.
     sender: RwLock<Option<mpsc::Sender<Job>>>,
+    receiver: Arc<Mutex<mpsc::Receiver<Job>>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
+    shared: Arc<Shared>,
+    queue_bytes: usize,
+}
+
+/// What the queue and its workers both see.
+struct Shared {
+    dispatcher: Arc<Dispatcher>,
+    /// Body bytes of the deliveries waiting in the channel.
+    queued_bytes: AtomicUsize,
+    running: Running,
 }
 
 impl Queue {
@@ -86,49 +127,98 @@ impl Queue {
     pub(crate) fn start(config: BackgroundConfig, dispatcher: Arc<Dispatcher>) -> Self {
         let (sender, receiver) = mpsc::channel(config.queue_capacity);
         let receiver = Arc::new(Mutex::new(receiver));
+        let shared = Arc::new(Shared {
+            dispatcher,
+            queued_bytes: AtomicUsize::new(0),
+            running: Running::default(),
+        });
         let workers = (0..config.workers)
-            .map(|_| tokio::spawn(work(Arc::clone(&dispatcher), Arc::clone(&receiver))))
+            .map(|_| tokio::spawn(work(Arc::clone(&shared), Arc::clone(&receiver))))
             .collect();
-        Self { sender: RwLock::new(Some(sender)), workers: Mutex::new(workers) }
+        Self {
+            sender: RwLock::new(Some(sender)),
+            receiver,
+            workers: Mutex::new(workers),
+            shared,
+            queue_bytes: config.queue_bytes,
+        }
     }
 
     /// Queues a delivery without waiting for room.
     pub(crate) fn push(&self, job: Job) -> Outcome {
         let sender = self.sender.read().unwrap_or_else(PoisonError::into_inner);
         let Some(sender) = sender.as_ref() else { return Outcome::ShuttingDown };
-        match sender.try_send(job) {
-            Ok(()) => Outcome::Queued,
+        let size = job.event.raw().len();
+        let before = self.shared.queued_bytes.fetch_add(size, Ordering::AcqRel);
+        if before > 0 && before.saturating_add(size) > self.queue_bytes {
+            self.shared.queued_bytes.fetch_sub(size, Ordering::AcqRel);
+            return Outcome::QueueFull;
+        }
+        let refused = match sender.try_send(job) {
+            Ok(()) => return Outcome::Queued,
             Err(mpsc::error::TrySendError::Full(_)) => Outcome::QueueFull,
             Err(mpsc::error::TrySendError::Closed(_)) => Outcome::ShuttingDown,
-        }
+        };
+        self.shared.queued_bytes.fetch_sub(size, Ordering::AcqRel);
+        refused
     }
 
-    /// Stops accepting, lets the workers empty the queue, and waits for
-    /// them. Concurrent callers all return once the workers are done.
-    pub(crate) async fn shutdown(&self) {
+    /// Stops accepting and lets the workers empty the queue for up to
+    /// `grace`; then stops them and reports what was left. Concurrent
+    /// callers each wait for the same workers.
+    pub(crate) async fn shutdown(&self, grace: Duration) -> ShutdownReport {
         // Dropping the only sender closes the channel: workers receive what
         // is left, then `None`.
         self.sender.write().unwrap_or_else(PoisonError::into_inner).take();
         let mut workers = self.workers.lock().await;
-        for worker in workers.drain(..) {
-            if let Err(error) = worker.await {
-                tracing::error!(%error, "background worker ended abnormally");
+        let drained = tokio::time::timeout(grace, async {
+            for worker in workers.iter_mut() {
+                if let Err(error) = worker.await {
+                    tracing::error!(%error, "background worker ended abnormally");
+                }
             }
+        })
+        .await;
+        if drained.is_ok() {
+            workers.clear();
+            return ShutdownReport::default();
         }
+        let interrupted = self.shared.running.snapshot();
+        for worker in workers.drain(..) {
+            worker.abort();
+        }
+        // With the workers aborted nobody holds the receiver any more.
+        let mut receiver = self.receiver.lock().await;
+        receiver.close();
+        let mut dropped = 0;
+        while receiver.try_recv().is_ok() {
+            dropped += 1;
+        }
+        tracing::error!(
+            interrupted = interrupted.len(),
+            dropped,
+            "shutdown grace period over; acknowledged background deliveries were not handled"
+        );
+        ShutdownReport { interrupted, dropped }
     }
 }
 
-async fn work(dispatcher: Arc<Dispatcher>, jobs: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn work(shared: Arc<Shared>, jobs: Arc<Mutex<mpsc::Receiver<Job>>>) {
     loop {
         // The lock is released before the handler runs, so workers run
         // handlers concurrently and only take turns receiving.
         let next = jobs.lock().await.recv().await;
         let Some(Job { handler, event, key, span }) = next else { return };
-        let run = dispatcher.execute(handler, event, key).instrument(span.clone());
+        shared.queued_bytes.fetch_sub(event.raw().len(), Ordering::AcqRel);
+        let _running = shared.running.enter(event.trigger(), key.as_ref().map(|key| key.as_str()));
+        let run = shared.dispatcher.execute(handler, event, key).instrument(span.clone());
         // Handler panics are caught inside; this catches a panicking deduper
         // so the worker survives it too.
         let outcome = AssertUnwindSafe(run).catch_unwind().await.unwrap_or(Outcome::Panicked);
-        if matches!(outcome, Outcome::Failed | Outcome::Panicked | Outcome::InFlight) {
+        if matches!(
+            outcome,
+            Outcome::Failed(_) | Outcome::Panicked | Outcome::TimedOut | Outcome::InFlight
+        ) {
             tracing::warn!(parent: &span, "background delivery not handled; it was already acknowledged");
         }
         trace::record_outcome(&span, &outcome);

@@ -5,6 +5,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
+
 use super::WebhookRouter;
 use super::background::{BackgroundConfig, Queue};
 use super::before_message::BeforeMessageOutcome;
@@ -29,15 +31,30 @@ pub struct RouterBuilder {
     routes: Routes,
     deduper: Option<Arc<dyn Deduper>>,
     retry_after: Duration,
+    handler_timeout: Duration,
+    max_inline_handlers: usize,
 }
 
 impl RouterBuilder {
     /// The `Retry-After` sent with a 503 by default: CometChat's own first
     /// retry comes 10 s after a failure.
     pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
+    /// How long a handler may run by default before it counts as failed.
+    pub const DEFAULT_HANDLER_TIMEOUT: Duration = Duration::from_secs(30);
+    /// How many handlers may run at once while their requests wait, by
+    /// default. Each holds its event (about twice the body) and an open
+    /// connection: with 1 MiB bodies the bound means about 1 GiB at most,
+    /// with CometChat's usual few-kilobyte bodies a few megabytes.
+    pub const DEFAULT_MAX_INLINE_HANDLERS: usize = 512;
 
     pub(crate) fn new() -> Self {
-        Self { routes: Routes::new(), deduper: None, retry_after: Self::DEFAULT_RETRY_AFTER }
+        Self {
+            routes: Routes::new(),
+            deduper: None,
+            retry_after: Self::DEFAULT_RETRY_AFTER,
+            handler_timeout: Self::DEFAULT_HANDLER_TIMEOUT,
+            max_inline_handlers: Self::DEFAULT_MAX_INLINE_HANDLERS,
+        }
     }
 
     /// Runs `handler` for every event of the trigger its argument type
@@ -134,11 +151,35 @@ impl RouterBuilder {
         self
     }
 
+    /// Sets how long a handler may run (default 30 s). One that runs
+    /// longer is stopped and counts as failed: 500 inline (its dedupe
+    /// claim released, so a re-delivery runs it again), logged in
+    /// background mode. Durable mode uses
+    /// [`DurableConfig::handler_timeout`](super::DurableConfig) instead,
+    /// which its lease is checked against.
+    pub fn handler_timeout(mut self, timeout: Duration) -> Self {
+        self.handler_timeout = timeout;
+        self
+    }
+
+    /// Sets how many handlers may run at once while their requests wait
+    /// (inline, and de-duplicated ones; at least one); one more is
+    /// answered 503 with `Retry-After`. Default
+    /// [`DEFAULT_MAX_INLINE_HANDLERS`](Self::DEFAULT_MAX_INLINE_HANDLERS).
+    pub fn max_inline_handlers(mut self, max: usize) -> Self {
+        self.max_inline_handlers = max.max(1);
+        self
+    }
+
     /// A router that runs each handler while CometChat waits for the answer.
     pub fn build(self) -> WebhookRouter {
+        let dispatcher = Dispatcher::new(self.routes, self.deduper, self.handler_timeout);
         WebhookRouter {
-            dispatcher: Arc::new(Dispatcher::new(self.routes, self.deduper)),
+            dispatcher: Arc::new(dispatcher),
             queue: None,
+            #[cfg(feature = "durable")]
+            durable: None,
+            inline_slots: Arc::new(Semaphore::new(self.max_inline_handlers)),
             retry_after: self.retry_after,
         }
     }
@@ -147,15 +188,63 @@ impl RouterBuilder {
     /// on `config.workers()` worker tasks; a full queue is answered 503
     /// with `Retry-After`. A handler's failure can then no longer make
     /// CometChat re-deliver: it is logged. `before_message` still runs
-    /// inline. Call [`WebhookRouter::shutdown`] to drain the queue before exiting.
+    /// inline. Call [`WebhookRouter::shutdown`] to drain the queue before
+    /// exiting: whatever is still queued when the process ends is lost.
     ///
     /// # Panics
     /// Outside a Tokio runtime, like `tokio::spawn`: the workers are spawned
     /// on the current runtime.
     pub fn build_background(self, config: BackgroundConfig) -> WebhookRouter {
-        let dispatcher = Arc::new(Dispatcher::new(self.routes, self.deduper));
+        let dispatcher = Arc::new(Dispatcher::new(self.routes, self.deduper, self.handler_timeout));
         let queue = Queue::start(config, Arc::clone(&dispatcher));
-        WebhookRouter { dispatcher, queue: Some(Arc::new(queue)), retry_after: self.retry_after }
+        WebhookRouter {
+            dispatcher,
+            queue: Some(Arc::new(queue)),
+            #[cfg(feature = "durable")]
+            durable: None,
+            inline_slots: Arc::new(Semaphore::new(self.max_inline_handlers)),
+            retry_after: self.retry_after,
+        }
+    }
+
+    /// A durable router: a delivery is answered 200 only once `queue`
+    /// stored it (or already holds it: a duplicate), and
+    /// `config.workers()` workers claim stored events under a lease, run
+    /// their handlers, and ack them, retry them with backoff, or leave
+    /// them to the store's dead letters after its `max_attempts`.
+    ///
+    /// The store not confirming within `config.request_budget()`, being
+    /// down, or its backlog being full is answered 503 with `Retry-After`,
+    /// never 200. `before_message` still runs inline. A handler may run
+    /// more than once for one event (at-least-once): make its side effects
+    /// idempotent with the idempotency key ([`on_with_delivery`](Self::on_with_delivery)).
+    /// Call [`WebhookRouter::shutdown`] before exiting; what is not
+    /// finished stays stored.
+    ///
+    /// # Errors
+    /// [`DurableConfigError`](super::DurableConfigError) when `config`
+    /// cannot work, e.g. a lease not longer than the handler timeout.
+    ///
+    /// # Panics
+    /// Outside a Tokio runtime, like `tokio::spawn`: the workers are spawned
+    /// on the current runtime.
+    #[cfg(feature = "durable")]
+    pub fn durable(
+        self,
+        queue: Arc<dyn crate::delivery::EventQueue>,
+        config: super::DurableConfig,
+    ) -> Result<WebhookRouter, super::DurableConfigError> {
+        config.validate()?;
+        let dispatcher = Dispatcher::new(self.routes, self.deduper, config.handler_timeout());
+        let dispatcher = Arc::new(dispatcher);
+        let durable = super::durable::Durable::start(queue, config, Arc::clone(&dispatcher));
+        Ok(WebhookRouter {
+            dispatcher,
+            queue: None,
+            durable: Some(Arc::new(durable)),
+            inline_slots: Arc::new(Semaphore::new(self.max_inline_handlers)),
+            retry_after: self.retry_after,
+        })
     }
 }
 
@@ -166,6 +255,8 @@ impl fmt::Debug for RouterBuilder {
             .field("routes", &self.routes)
             .field("deduplicates", &self.deduper.is_some())
             .field("retry_after", &self.retry_after)
+            .field("handler_timeout", &self.handler_timeout)
+            .field("max_inline_handlers", &self.max_inline_handlers)
             .finish()
     }
 }

@@ -29,16 +29,26 @@ pub(crate) enum Outcome {
     Duplicate,
     /// Another copy of this delivery is still running.
     InFlight,
-    /// The handler returned an error.
-    Failed,
+    /// The handler returned an error; its text, for a dead letter.
+    Failed(String),
     /// The handler panicked.
     Panicked,
+    /// The handler ran longer than the router's handler timeout and was
+    /// stopped.
+    TimedOut,
     /// Accepted into the background queue.
     Queued,
     /// The background queue had no room.
     QueueFull,
     /// The background queue no longer accepts deliveries.
     ShuttingDown,
+    /// Durable mode: stored (or a duplicate of a stored event); a worker
+    /// runs the handler.
+    Stored,
+    /// Durable mode: the store did not confirm in time or is down.
+    StoreUnavailable,
+    /// As many inline handlers as allowed are already running.
+    Busy,
 }
 
 impl Outcome {
@@ -49,11 +59,15 @@ impl Outcome {
             Outcome::Unhandled => "unhandled",
             Outcome::Duplicate => "duplicate",
             Outcome::InFlight => "in_flight",
-            Outcome::Failed => "failed",
+            Outcome::Failed(_) => "failed",
             Outcome::Panicked => "panicked",
+            Outcome::TimedOut => "timed_out",
             Outcome::Queued => "queued",
             Outcome::QueueFull => "queue_full",
             Outcome::ShuttingDown => "shutting_down",
+            Outcome::Stored => "stored",
+            Outcome::StoreUnavailable => "store_unavailable",
+            Outcome::Busy => "busy",
         }
     }
 }
@@ -64,27 +78,63 @@ impl Outcome {
     pub(crate) fn into_response(self, retry_after: Duration) -> WebhookResponse {
         let rejection = match self {
             Outcome::Handled(body) => return WebhookResponse::accepted(body),
-            Outcome::Unhandled | Outcome::Duplicate | Outcome::Queued => {
+            Outcome::Unhandled | Outcome::Duplicate | Outcome::Queued | Outcome::Stored => {
                 return WebhookResponse::accepted(accepted_body());
             }
-            Outcome::Failed | Outcome::Panicked => Rejection::HandlerFailed,
+            Outcome::Failed(_) | Outcome::Panicked | Outcome::TimedOut => Rejection::HandlerFailed,
             Outcome::QueueFull => Rejection::QueueFull { retry_after },
             Outcome::InFlight => Rejection::InFlight { retry_after },
             Outcome::ShuttingDown => Rejection::ShuttingDown { retry_after },
+            Outcome::StoreUnavailable => Rejection::StoreUnavailable { retry_after },
+            Outcome::Busy => Rejection::Busy { retry_after },
         };
         WebhookResponse::from(rejection)
     }
 }
 
-/// What every way of running a handler shares: the table and the deduper.
+/// What every way of running a handler shares: the table, the deduper and
+/// the handler timeout.
 pub(crate) struct Dispatcher {
     routes: Routes,
     deduper: Option<Arc<dyn Deduper>>,
+    handler_timeout: Duration,
 }
 
 impl Dispatcher {
-    pub(crate) fn new(routes: Routes, deduper: Option<Arc<dyn Deduper>>) -> Self {
-        Self { routes, deduper }
+    pub(crate) fn new(
+        routes: Routes,
+        deduper: Option<Arc<dyn Deduper>>,
+        handler_timeout: Duration,
+    ) -> Self {
+        Self { routes, deduper, handler_timeout }
+    }
+
+    pub(crate) fn handler_timeout(&self) -> Duration {
+        self.handler_timeout
+    }
+
+    /// Awaits a handler's future for at most the handler timeout, turning
+    /// its error, panic or overrun into an outcome: the one way every mode
+    /// (inline, detached, queued, durable) runs a handler.
+    pub(crate) async fn settle(&self, reply: ReplyFuture) -> Outcome {
+        match tokio::time::timeout(self.handler_timeout, settle(reply)).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                tracing::error!(timeout = ?self.handler_timeout, "webhook handler timed out");
+                Outcome::TimedOut
+            }
+        }
+    }
+
+    /// Runs the handler under the timeout; an error, a panic or an overrun
+    /// becomes an outcome, never escapes.
+    pub(crate) async fn run_caught(
+        &self,
+        handler: &ErasedHandler,
+        event: Event,
+        key: Option<IdempotencyKey>,
+    ) -> Outcome {
+        self.settle(handler.call(event, key)).await
     }
 
     pub(crate) fn routes(&self) -> &Routes {
@@ -110,9 +160,9 @@ impl Dispatcher {
     ) -> Outcome {
         match (&self.deduper, key) {
             (Some(deduper), Some(key)) => {
-                run_deduplicated(deduper.as_ref(), &handler, event, key).await
+                self.run_deduplicated(deduper.as_ref(), &handler, event, key).await
             }
-            (_, key) => run_caught(&handler, event, key).await,
+            (_, key) => self.run_caught(&handler, event, key).await,
         }
     }
 
@@ -143,7 +193,7 @@ pub(crate) async fn join(task: JoinHandle<Outcome>) -> Outcome {
         }
         Err(_) => {
             tracing::error!("delivery task was cancelled by the runtime");
-            Outcome::Failed
+            Outcome::Failed("the delivery task was cancelled".to_owned())
         }
     }
 }
@@ -153,22 +203,13 @@ pub(crate) fn is_synchronous(event: &Event) -> bool {
     event.known_trigger() == Some(Trigger::BeforeMessage)
 }
 
-/// Runs the handler; an error or a panic becomes an outcome, never escapes.
-pub(crate) async fn run_caught(
-    handler: &ErasedHandler,
-    event: Event,
-    key: Option<IdempotencyKey>,
-) -> Outcome {
-    settle(handler.call(event, key)).await
-}
-
 /// Awaits a handler's future, turning its error or panic into an outcome.
-pub(crate) async fn settle(reply: ReplyFuture) -> Outcome {
+async fn settle(reply: ReplyFuture) -> Outcome {
     match AssertUnwindSafe(reply).catch_unwind().await {
         Ok(Ok(body)) => Outcome::Handled(body),
         Ok(Err(error)) => {
             tracing::warn!(error = %error, "webhook handler failed");
-            Outcome::Failed
+            Outcome::Failed(error.to_string())
         }
         // The panic payload is not logged: it may quote message text.
         Err(_) => {
@@ -178,31 +219,35 @@ pub(crate) async fn settle(reply: ReplyFuture) -> Outcome {
     }
 }
 
-/// Claims the key, runs the handler, and records the key as done only when
-/// the handler succeeded; otherwise releases it so a re-delivery runs again.
-async fn run_deduplicated(
-    deduper: &dyn Deduper,
-    handler: &ErasedHandler,
-    event: Event,
-    key: IdempotencyKey,
-) -> Outcome {
-    match deduper.claim(&key).await {
-        Claim::Done => {
-            tracing::debug!("already handled; not running again");
-            Outcome::Duplicate
-        }
-        Claim::InFlight => {
-            tracing::debug!("another copy is still running");
-            Outcome::InFlight
-        }
-        Claim::Acquired => {
-            let outcome = run_caught(handler, event, Some(key.clone())).await;
-            if matches!(outcome, Outcome::Handled(_)) {
-                deduper.complete(&key).await;
-            } else {
-                deduper.release(&key).await;
+impl Dispatcher {
+    /// Claims the key, runs the handler, and records the key as done only when
+    /// the handler succeeded; otherwise (an error, a panic, a timeout) releases
+    /// it so a re-delivery runs again.
+    async fn run_deduplicated(
+        &self,
+        deduper: &dyn Deduper,
+        handler: &ErasedHandler,
+        event: Event,
+        key: IdempotencyKey,
+    ) -> Outcome {
+        match deduper.claim(&key).await {
+            Claim::Done => {
+                tracing::debug!("already handled; not running again");
+                Outcome::Duplicate
             }
-            outcome
+            Claim::InFlight => {
+                tracing::debug!("another copy is still running");
+                Outcome::InFlight
+            }
+            Claim::Acquired => {
+                let outcome = self.run_caught(handler, event, Some(key.clone())).await;
+                if matches!(outcome, Outcome::Handled(_)) {
+                    deduper.complete(&key).await;
+                } else {
+                    deduper.release(&key).await;
+                }
+                outcome
+            }
         }
     }
 }
@@ -214,7 +259,7 @@ mod tests {
     #[test]
     fn failures_are_answered_as_their_rejections() {
         let wait = Duration::from_secs(7);
-        let failed = Outcome::Failed.into_response(wait);
+        let failed = Outcome::Failed("down".to_owned()).into_response(wait);
         assert_eq!(failed, WebhookResponse::from(Rejection::HandlerFailed));
         let full = Outcome::QueueFull.into_response(wait);
         assert_eq!((full.status(), full.header("retry-after")), (503, Some("7")));

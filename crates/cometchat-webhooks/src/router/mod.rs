@@ -8,14 +8,18 @@ mod builder;
 mod dedupe;
 mod delivery;
 mod dispatch;
+#[cfg(feature = "durable")]
+mod durable;
 mod handler;
 mod routes;
+mod shutdown;
 mod trace;
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 use tracing::{Instrument, Span};
 
@@ -24,6 +28,9 @@ pub use before_message::BeforeMessageOutcome;
 pub use builder::RouterBuilder;
 pub use dedupe::{Claim, DedupeFuture, Deduper, MemoryDeduper};
 pub use delivery::Delivery;
+#[cfg(feature = "durable")]
+pub use durable::{DurableConfig, DurableConfigError};
+pub use shutdown::{ShutdownReport, UnfinishedDelivery};
 
 use crate::contract::WebhookResponse;
 use crate::event::Event;
@@ -41,6 +48,10 @@ use handler::{ErasedHandler, ReplyFuture};
 pub struct WebhookRouter {
     dispatcher: Arc<Dispatcher>,
     queue: Option<Arc<Queue>>,
+    #[cfg(feature = "durable")]
+    durable: Option<Arc<durable::Durable>>,
+    /// Permits for handlers that run while the request waits.
+    inline_slots: Arc<Semaphore>,
     retry_after: Duration,
 }
 
@@ -53,11 +64,16 @@ impl WebhookRouter {
     /// Runs the event's handler and says how to answer CometChat.
     ///
     /// - handler `Ok` → 200 (`before_message`: the outcome is the body);
-    /// - handler `Err`, or a panic → 500, so CometChat re-delivers when
-    ///   `retryOnFailure` is on; the router keeps serving after a panic;
+    /// - handler `Err`, a panic, or running past the handler timeout → 500,
+    ///   so CometChat re-delivers when `retryOnFailure` is on; the router
+    ///   keeps serving after a panic;
     /// - no handler → 200;
+    /// - as many inline handlers running as allowed → 503 with `Retry-After`;
     /// - background mode: 200 once queued, 503 with `Retry-After` when the
     ///   queue is full or shutting down;
+    /// - durable mode: 200 once stored (or a duplicate of a stored event),
+    ///   503 with `Retry-After` when the backlog is full, the store is down
+    ///   or does not confirm within the request budget;
     /// - de-duplication: 200 without running for a delivery already handled,
     ///   503 with `Retry-After` while another copy is still running.
     ///
@@ -69,27 +85,51 @@ impl WebhookRouter {
         // The handler's synchronous part runs in `start`, inside the span.
         let outcome = match span.in_scope(|| self.start(event, &span)) {
             Started::Finished(outcome) => outcome,
-            Started::Running(reply) => dispatch::settle(reply).instrument(span.clone()).await,
-            Started::Detached(task) => dispatch::join(task).instrument(span.clone()).await,
+            Started::Running(reply, _slot) => {
+                self.dispatcher.settle(reply).instrument(span.clone()).await
+            }
+            Started::Detached(task, _slot) => dispatch::join(task).instrument(span.clone()).await,
+            #[cfg(feature = "durable")]
+            Started::Storing(store) => store.instrument(span.clone()).await,
         };
         trace::record_outcome(&span, &outcome);
         outcome.into_response(self.retry_after)
     }
 
-    /// Background mode: stops queueing deliveries (they are answered 503;
-    /// `before_message` is still answered inline), runs every queued one,
-    /// and returns when the workers have finished.
-    /// Without background mode there is nothing to drain and it returns at
-    /// once.
-    pub async fn shutdown(&self) {
-        if let Some(queue) = &self.queue {
-            queue.shutdown().await;
+    /// Stops background work and returns by the deadline, whatever
+    /// handlers do.
+    ///
+    /// - Background mode: stops queueing deliveries (they are answered
+    ///   503; `before_message` is still answered inline), runs queued ones
+    ///   for up to `grace`, then stops the workers; the report lists the
+    ///   acknowledged deliveries that were not handled.
+    /// - Durable mode: stops claiming, gives running handlers `grace`,
+    ///   then stops them; their events and everything else stay stored
+    ///   (requests are still stored meanwhile), and the report lists the
+    ///   interrupted handlers.
+    /// - Otherwise there is nothing to stop: it returns at once.
+    pub async fn shutdown(&self, grace: Duration) -> ShutdownReport {
+        #[cfg(feature = "durable")]
+        if let Some(durable) = &self.durable {
+            return durable.shutdown(grace).await;
+        }
+        match &self.queue {
+            Some(queue) => queue.shutdown(grace).await,
+            None => ShutdownReport::default(),
         }
     }
 
-    /// Whether handlers run on background workers.
+    /// Whether handlers run on in-memory background workers.
     pub fn is_background(&self) -> bool {
         self.queue.is_some()
+    }
+
+    /// Whether deliveries are stored before they are answered 200.
+    pub fn is_durable(&self) -> bool {
+        #[cfg(feature = "durable")]
+        return self.durable.is_some();
+        #[cfg(not(feature = "durable"))]
+        false
     }
 
     /// Picks the handler, computes the key once if anything uses it, and
@@ -104,14 +144,37 @@ impl WebhookRouter {
             return Started::Finished(Outcome::Unhandled);
         };
         match self.run_mode(&event) {
-            RunMode::Inline => Started::Running(handler.call(event, key)),
-            RunMode::Detached => {
-                Started::Detached(Dispatcher::spawn(&self.dispatcher, handler, event, key, span))
-            }
+            RunMode::Inline => match self.inline_slot() {
+                Some(slot) => Started::Running(handler.call(event, key), slot),
+                None => Started::Finished(Outcome::Busy),
+            },
+            RunMode::Detached => match self.inline_slot() {
+                Some(slot) => Started::Detached(
+                    Dispatcher::spawn(&self.dispatcher, handler, event, key, span),
+                    slot,
+                ),
+                None => Started::Finished(Outcome::Busy),
+            },
             RunMode::Queued(queue) => {
                 Started::Finished(queue.push(Job { handler, event, key, span: span.clone() }))
             }
+            #[cfg(feature = "durable")]
+            RunMode::Durable(durable) => match key {
+                Some(key) => Started::Storing(durable.store(&event, &key)),
+                // `key_if_needed` computes the key whenever the router is durable.
+                None => Started::Finished(Outcome::StoreUnavailable),
+            },
         }
+    }
+
+    /// A permit to run a handler while the request waits, or `None` when
+    /// as many are running as allowed.
+    fn inline_slot(&self) -> Option<OwnedSemaphorePermit> {
+        let slot = Arc::clone(&self.inline_slots).try_acquire_owned().ok();
+        if slot.is_none() {
+            tracing::warn!("as many inline handlers are running as allowed; answering 503");
+        }
+        slot
     }
 
     /// How a delivery runs: the one place this is decided.
@@ -120,6 +183,10 @@ impl WebhookRouter {
         // duplicate: CometChat waits for its body, the handler's outcome.
         if dispatch::is_synchronous(event) {
             return RunMode::Inline;
+        }
+        #[cfg(feature = "durable")]
+        if let Some(durable) = &self.durable {
+            return RunMode::Durable(durable);
         }
         match &self.queue {
             Some(queue) => RunMode::Queued(queue),
@@ -139,6 +206,7 @@ impl WebhookRouter {
         span: &Span,
     ) -> Option<IdempotencyKey> {
         let wanted = self.dispatcher.deduplicates()
+            || self.is_durable()
             || handler.is_some_and(ErasedHandler::wants_key)
             || !span.is_disabled();
         let key = wanted.then(|| event.idempotency_key())?;
@@ -156,16 +224,23 @@ enum RunMode<'a> {
     Detached,
     /// On a background worker, after the request is answered.
     Queued(&'a Queue),
+    /// Stored in the request; run by a durable worker.
+    #[cfg(feature = "durable")]
+    Durable(&'a durable::Durable),
 }
 
 /// What [`WebhookRouter::handle`] still has to wait for.
 enum Started {
     /// Nothing: the outcome is known.
     Finished(Outcome),
-    /// The handler's future, run in place.
-    Running(ReplyFuture),
-    /// The handler's task, when de-duplication needs it to run to the end.
-    Detached(JoinHandle<Outcome>),
+    /// The handler's future, run in place, and its inline slot.
+    Running(ReplyFuture, OwnedSemaphorePermit),
+    /// The handler's task, when de-duplication needs it to run to the end,
+    /// and its inline slot.
+    Detached(JoinHandle<Outcome>, OwnedSemaphorePermit),
+    /// The store's confirmation, in durable mode.
+    #[cfg(feature = "durable")]
+    Storing(durable::StoreOutcome),
 }
 
 impl fmt::Debug for WebhookRouter {
@@ -175,6 +250,8 @@ impl fmt::Debug for WebhookRouter {
             .field("routes", &self.dispatcher.routes())
             .field("deduplicates", &self.dispatcher.deduplicates())
             .field("background", &self.is_background())
+            .field("durable", &self.is_durable())
+            .field("handler_timeout", &self.dispatcher.handler_timeout())
             .field("retry_after", &self.retry_after)
             .finish()
     }

@@ -168,7 +168,7 @@ async fn full_queue_is_503(framework: &mut impl Framework) -> Checked {
     let refused = fill_the_queue(framework, &router, &gate).await;
     // Both held deliveries may finish whatever happened, so shutdown returns.
     gate.release(2);
-    router.shutdown().await;
+    router.shutdown(Duration::from_secs(5)).await;
 
     let refused = refused?;
     at("the delivery past a full queue", expect::json(&refused, 503, QUEUE_FULL))?;

@@ -1,0 +1,141 @@
+//! One durable worker: claim, decode, run the routed handler while
+//! renewing the lease, then ack, retry or dead-letter.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tracing::field::Empty;
+use tracing::{Instrument, Span};
+
+use super::Shared;
+use crate::delivery::{ClaimedEvent, DeliveryError, EventQueue, FailOutcome, Lease};
+use crate::event::Event;
+use crate::router::dispatch::Outcome;
+
+/// Claims and runs events until shutdown.
+pub(super) async fn work(shared: Arc<Shared>, index: usize) {
+    let lease = shared.config.lease();
+    while !shared.stop_claiming.is_cancelled() {
+        // A claim is not interrupted: a claim the store made but the worker
+        // dropped would wait out its lease.
+        match shared.queue.claim(lease).await {
+            Ok(Some(claimed)) => {
+                let span = attempt_span(&claimed, index);
+                let attempt = attempt(&shared, claimed, &span).instrument(span.clone());
+                tokio::select! {
+                    biased;
+                    () = shared.abandon.cancelled() => {
+                        span.record("outcome", "interrupted");
+                        return;
+                    }
+                    () = attempt => {}
+                }
+            }
+            Ok(None) => idle(&shared).await,
+            Err(error) => {
+                tracing::warn!(%error, worker = index, "claiming from the store failed");
+                idle(&shared).await;
+            }
+        }
+    }
+}
+
+/// Waits for the poll interval, or less when shutting down.
+async fn idle(shared: &Shared) {
+    tokio::select! {
+        () = shared.stop_claiming.cancelled() => {}
+        () = tokio::time::sleep(shared.config.poll_interval()) => {}
+    }
+}
+
+/// One span per attempt, with identifiers only (never payload content).
+fn attempt_span(claimed: &ClaimedEvent, worker: usize) -> Span {
+    tracing::info_span!(
+        "cometchat_webhook_attempt",
+        trigger = claimed.event.trigger.as_str(),
+        idempotency_key = claimed.lease.key(),
+        attempt = claimed.attempt,
+        worker,
+        outcome = Empty,
+    )
+}
+
+/// Runs one claimed event to its settlement in the store.
+async fn attempt(shared: &Shared, claimed: ClaimedEvent, span: &Span) {
+    let ClaimedEvent { event: stored, attempt, lease, .. } = claimed;
+    let _running = shared.running.enter(&stored.trigger, Some(lease.key()));
+    let outcome = match Event::from_bytes(stored.body) {
+        Ok(event) => {
+            let run = run_handler(shared, event);
+            tokio::select! {
+                outcome = run => outcome,
+                lost = keep_leased(shared.queue.as_ref(), &lease, shared.config.lease()) => {
+                    // Someone else holds the event now; reporting would be refused.
+                    tracing::warn!(error = %lost, "lease lost while the handler ran; handler stopped");
+                    span.record("outcome", "lease_lost");
+                    return;
+                }
+            }
+        }
+        Err(error) => Outcome::Failed(format!("the stored body is not a webhook: {error}")),
+    };
+    span.record("outcome", outcome.name());
+    settle(shared, &lease, attempt, outcome).await;
+}
+
+/// Routes and runs the handler through the same dispatch as every mode.
+async fn run_handler(shared: &Shared, event: Event) -> Outcome {
+    let Some(handler) = shared.dispatcher.handler_for(&event) else {
+        return Outcome::Unhandled;
+    };
+    let key = event.idempotency_key();
+    shared.dispatcher.execute(handler, event, Some(key)).await
+}
+
+/// Renews the lease every third of its length; returns only when the lease
+/// is lost. A store that is briefly unreachable is tried again at the next
+/// tick: the lease is honoured until someone else claims the event.
+async fn keep_leased(queue: &dyn EventQueue, lease: &Lease, length: Duration) -> DeliveryError {
+    let period = (length / 3).max(Duration::from_millis(10));
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    loop {
+        ticks.tick().await;
+        match queue.renew(lease, length).await {
+            Ok(_) => {}
+            Err(error @ DeliveryError::StaleLease { .. }) => return error,
+            Err(error) => tracing::warn!(%error, "renewing the lease failed; trying again"),
+        }
+    }
+}
+
+/// Reports the attempt to the store: ack, or a failure with its backoff.
+async fn settle(shared: &Shared, lease: &Lease, attempt: u32, outcome: Outcome) {
+    let error = match outcome {
+        Outcome::Handled(_) | Outcome::Unhandled | Outcome::Duplicate => {
+            match shared.queue.ack(lease).await {
+                Ok(()) => {}
+                Err(error) => tracing::warn!(%error, "ack refused; the event will run again"),
+            }
+            return;
+        }
+        Outcome::Failed(error) => error,
+        Outcome::Panicked => "the handler panicked".to_owned(),
+        Outcome::TimedOut => {
+            format!("the handler did not finish within {:?}", shared.dispatcher.handler_timeout())
+        }
+        Outcome::InFlight => "another copy of the delivery was being handled".to_owned(),
+        other => format!("the attempt ended as {}", other.name()),
+    };
+    let retry_in = shared.config.backoff().delay(attempt);
+    match shared.queue.fail(lease, &error, retry_in).await {
+        Ok(FailOutcome::RetryScheduled { .. }) => {
+            tracing::warn!(attempt, ?retry_in, "attempt failed; retry scheduled");
+        }
+        Ok(FailOutcome::DeadLettered) => {
+            tracing::error!(attempt, "attempt failed; the event is now a dead letter");
+        }
+        Err(error) => {
+            tracing::warn!(%error, "recording the failure was refused; the lease decides")
+        }
+    }
+}
