@@ -6,15 +6,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cometchat_webhooks::delivery::{Backoff, QueueConfig};
+use cometchat_webhooks::router::DurableConfig;
 
 use crate::cli::ListenArgs;
 use crate::credentials::receiver_auth;
 use crate::delivery_lines::DeliveryPrinter;
-use crate::durable_listen::{Drained, Forwarder, Handling, Intake, Workers};
+use crate::durable_listen::{Forwarder, Handling};
 use crate::duration_arg::format_duration;
 use crate::errors::CliError;
 use crate::output::print_warning;
-use crate::receiver::{LocalReceiver, ReceiverSettings, Reporter};
+use crate::receiver::{DurableRouting, LocalReceiver, ReceiverSettings, Reporter};
 use crate::saved_bodies::BodySaver;
 use crate::store_open::{IfMissing, OpenedStore, open_store};
 use crate::store_spec::StoreSpec;
@@ -33,16 +34,23 @@ pub(crate) async fn run(args: ListenArgs) -> Result<(), CliError> {
     }
     let printer = DeliveryPrinter::new(args.json);
     let reporter: Reporter = Arc::new(move |report| printer.print(&report));
-    let durable = match args.durable.store_args() {
-        Some(store_args) => Some(Durable::open(&args, &StoreSpec::from_args(&store_args)?).await?),
+    let store = match args.durable.store_args() {
+        Some(store_args) => {
+            let spec = StoreSpec::from_args(&store_args)?;
+            let config = queue_config(&args)?;
+            Some((open_store(&spec, &config, IfMissing::Create).await?, config))
+        }
         None => None,
     };
-    let intake = durable.as_ref().map(|durable| durable.intake.clone());
+    let durable = match &store {
+        Some((opened, config)) => Some(durable_routing(&args, opened, config, &reporter)?),
+        None => None,
+    };
     let settings = ReceiverSettings {
         auth,
         save_dir: args.save.clone(),
         reporter: Arc::clone(&reporter),
-        intake,
+        durable,
     };
     let receiver = LocalReceiver::bind(address, settings).await?;
 
@@ -54,81 +62,72 @@ pub(crate) async fn run(args: ListenArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.save {
         eprintln!("Saving each body to {}", dir.display());
     }
-    let Some(durable) = durable else {
+    let Some((store, config)) = store else {
         receiver.serve(shutdown_requested()).await?;
         eprintln!("Stopped.");
         return Ok(());
     };
-    durable.announce(&args).await;
-    let workers = durable.start_workers(&args, reporter, args.save.clone().map(BodySaver::new))?;
+    announce(&args, &store, &config).await;
+    let router = receiver.router();
     let served = receiver.serve(shutdown_requested()).await;
-    // The server has stopped taking deliveries; the events being handled
-    // get the grace period, everything else stays stored.
+    // No more deliveries come in; the events being handled get the grace
+    // period, everything else stays stored.
     let grace = args.durable.grace;
     eprintln!("Stopping: events being handled get up to {}.", format_duration(grace));
-    match workers.shutdown(grace).await {
-        Drained::Finished => {
-            eprintln!("Stopped; unhandled events stay in {}.", durable.store.spec())
-        }
-        Drained::Abandoned(count) => print_warning(format_args!(
-            "stopped with {count} event(s) still being handled; they stay in {} and are \
-             handled again after their lease ends",
-            durable.store.spec()
-        )),
+    let report = router.shutdown(grace).await;
+    if report.is_complete() {
+        eprintln!("Stopped; unhandled events stay in {}.", store.spec());
+    } else {
+        print_warning(format_args!(
+            "stopped with {} event(s) still being handled; they stay in {} and are handled \
+             again once their lease ends",
+            report.interrupted.len(),
+            store.spec()
+        ));
     }
-    durable.store.close().await;
+    // The workers hold the store until the router is gone.
+    drop(router);
+    store.close().await;
     served
 }
 
-/// The store and the request path of a durable listener.
-struct Durable {
-    store: OpenedStore,
-    config: QueueConfig,
-    intake: Intake,
+/// The router's durable mode on `store`, running the print, save and
+/// forward handler.
+fn durable_routing(
+    args: &ListenArgs,
+    store: &OpenedStore,
+    config: &QueueConfig,
+    reporter: &Reporter,
+) -> Result<DurableRouting, CliError> {
+    let durable = &args.durable;
+    let forwarder = match &durable.forward_to {
+        Some(url) => Some(Forwarder::new(url, durable.forward_timeout)?),
+        None => None,
+    };
+    let handling = Arc::new(Handling {
+        forwarder,
+        saver: args.save.clone().map(BodySaver::new),
+        reporter: Arc::clone(reporter),
+        max_attempts: config.max_attempts(),
+    });
+    let config = DurableConfig::from_queue_config(config)
+        .with_workers(usize::from(durable.workers))
+        .with_handler_timeout(durable.forward_timeout);
+    Ok(DurableRouting { queue: Arc::clone(&store.queue), config, handling })
 }
 
-impl Durable {
-    async fn open(args: &ListenArgs, spec: &StoreSpec) -> Result<Self, CliError> {
-        let config = queue_config(args)?;
-        let store = open_store(spec, &config, IfMissing::Create).await?;
-        let intake = Intake::new(Arc::clone(&store.queue), config.request_budget());
-        Ok(Self { store, config, intake })
+async fn announce(args: &ListenArgs, store: &OpenedStore, config: &QueueConfig) {
+    eprintln!(
+        "Storing every delivery in {} before answering 200; {} worker(s), {} attempt(s) each.",
+        store.spec(),
+        args.durable.workers,
+        config.max_attempts()
+    );
+    if let Some(url) = &args.durable.forward_to {
+        eprintln!("Forwarding each stored event to {url}");
     }
-
-    async fn announce(&self, args: &ListenArgs) {
-        eprintln!(
-            "Storing every delivery in {} before answering 200; {} worker(s), {} attempt(s) each.",
-            self.store.spec(),
-            args.durable.workers,
-            self.config.max_attempts()
-        );
-        for problem in self.store.durability_problems().await {
-            print_warning(format_args!("{}: {problem}", self.store.spec()));
-        }
-    }
-
-    fn start_workers(
-        &self,
-        args: &ListenArgs,
-        reporter: Reporter,
-        saver: Option<BodySaver>,
-    ) -> Result<Workers, CliError> {
-        let forwarder = match &args.durable.forward_to {
-            Some(url) => {
-                let forwarder = Forwarder::new(url, args.durable.forward_timeout)?;
-                eprintln!("Forwarding each stored event to {}", forwarder.url());
-                Some(forwarder)
-            }
-            None => None,
-        };
-        let handling = Arc::new(Handling { forwarder, saver, reporter });
-        Ok(Workers::start(
-            args.durable.workers,
-            &self.store.queue,
-            &self.config,
-            &handling,
-            args.durable.forward_timeout,
-        ))
+    for problem in store.durability_problems().await {
+        print_warning(format_args!("{}: {problem}", store.spec()));
     }
 }
 

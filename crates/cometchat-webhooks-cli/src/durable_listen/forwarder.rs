@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use cometchat_webhooks::delivery::StoredEvent;
+use cometchat_webhooks::Event;
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use reqwest::{Client, Url};
 
@@ -18,8 +18,6 @@ pub(crate) const TRIGGER_HEADER: &str = "x-cometchat-trigger";
 /// The event's idempotency key: the endpoint de-duplicates with it, since
 /// an event can arrive more than once (a worker that died before its ack).
 pub(crate) const KEY_HEADER: &str = "idempotency-key";
-/// Which attempt this is, from 1.
-pub(crate) const ATTEMPT_HEADER: &str = "x-cometchat-attempt";
 
 /// How much of a refusing endpoint's answer is kept in the error.
 const ANSWER_EXCERPT: usize = 200;
@@ -48,20 +46,15 @@ impl Forwarder {
         Ok(Self { client, url, timeout })
     }
 
-    pub(crate) fn url(&self) -> &Url {
-        &self.url
-    }
-
     /// One attempt: `Ok` on a 2xx answer; otherwise the reason, one line.
-    pub(crate) async fn forward(&self, event: &StoredEvent, attempt: u32) -> Result<(), String> {
+    pub(crate) async fn forward(&self, event: &Event) -> Result<(), String> {
         let response = self
             .client
             .post(self.url.clone())
             .header(CONTENT_TYPE, "application/json")
-            .header(TRIGGER_HEADER, header_value(&event.trigger))
-            .header(KEY_HEADER, header_value(&event.idempotency_key))
-            .header(ATTEMPT_HEADER, attempt)
-            .body(event.body.clone())
+            .header(TRIGGER_HEADER, header_value(event.trigger()))
+            .header(KEY_HEADER, header_value(event.idempotency_key().as_str()))
+            .body(event.raw_bytes().clone())
             .send()
             .await
             .map_err(|error| self.explain(&error))?;

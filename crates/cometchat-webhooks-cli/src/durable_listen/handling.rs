@@ -1,35 +1,48 @@
-//! What a worker does with one stored event: forward it (`--forward-to`),
-//! save it (`--save`), and print its line. Any failure is the attempt's
-//! failure, so the event is retried and, in the end, dead-lettered.
+//! The durable listener's handler, run by the router's workers: forward
+//! the event (`--forward-to`), save it (`--save`), and print its line. Any
+//! failure fails the attempt, so the router retries the event and, after
+//! its last attempt, leaves it as a dead letter.
 
 use cometchat_webhooks::Event;
-use cometchat_webhooks::delivery::StoredEvent;
 
 use super::forwarder::Forwarder;
+use crate::output::print_warning;
 use crate::receiver::{Report, Reporter};
 use crate::saved_bodies::BodySaver;
 use crate::summary::EventSummary;
+use crate::terminal_text::one_line;
 
-/// The worker's side effects, shared by every worker.
+/// The handler's side effects, shared by every worker.
 pub(crate) struct Handling {
     pub(crate) forwarder: Option<Forwarder>,
     pub(crate) saver: Option<BodySaver>,
     pub(crate) reporter: Reporter,
+    /// How many attempts an event gets, for the failure message.
+    pub(crate) max_attempts: u32,
 }
 
 impl Handling {
     /// One attempt at one event; the error is one line for the dead letter.
-    pub(crate) async fn handle(&self, event: &StoredEvent, attempt: u32) -> Result<(), String> {
-        // Only decoded webhooks are stored, so this fails only for a body
-        // changed behind the store's back: a dead letter shows it.
-        let decoded = Event::from_bytes(event.body.clone())
-            .map_err(|error| format!("the stored body is not a webhook: {error}"))?;
-        if let Some(forwarder) = &self.forwarder {
-            forwarder.forward(event, attempt).await?;
+    pub(crate) async fn handle(&self, event: &Event) -> Result<(), String> {
+        let result = self.attempt(event).await;
+        if let Err(reason) = &result {
+            print_warning(format_args!(
+                "{}: {reason}; it is tried again later, and kept as a dead letter after {} \
+                 attempts (`cometchat-webhooks queue … dead` lists them)",
+                one_line(event.idempotency_key().as_str().as_bytes()),
+                self.max_attempts
+            ));
         }
-        let summary = EventSummary::of(&decoded);
+        result
+    }
+
+    async fn attempt(&self, event: &Event) -> Result<(), String> {
+        if let Some(forwarder) = &self.forwarder {
+            forwarder.forward(event).await?;
+        }
+        let summary = EventSummary::of(event);
         let saved_to = match &self.saver {
-            Some(saver) => match saver.save(&decoded, &summary).await {
+            Some(saver) => match saver.save(event, &summary).await {
                 Ok(path) => Some(path),
                 Err((path, error)) => {
                     return Err(format!("could not save {}: {error}", path.display()));

@@ -137,7 +137,6 @@ pub fn assert_forwarded_exactly(request: &Recorded, body: &[u8]) {
     assert_eq!(request.header("content-type"), Some("application/json"));
     assert_eq!(request.header("x-cometchat-trigger"), Some("message_sent"));
     assert_eq!(request.header("idempotency-key"), Some(key_of(body).as_str()));
-    assert!(request.header("x-cometchat-attempt").is_some_and(|n| n.parse::<u32>().is_ok()));
 }
 
 /// Starts `listen` with [`listen_args`].
