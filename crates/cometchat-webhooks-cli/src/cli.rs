@@ -8,6 +8,7 @@ use clap_complete::Shell;
 use cometchat_webhooks::auth::{PASSWORD_VAR, USERNAME_VAR};
 use cometchat_webhooks::media::{API_KEY_VAR, APP_ID_VAR};
 
+use crate::durable_args::DurableArgs;
 use crate::duration_arg::parse_duration;
 use crate::listen_address::{ListenAddress, parse_listen_address};
 
@@ -61,7 +62,15 @@ Examples:
 Examples:
   cometchat-webhooks listen --port 3000 --username cometchat --password s3cret
   cometchat-webhooks listen --allow-unauthenticated --save ./deliveries --json
-  cometchat-webhooks listen --bind 0.0.0.0:3000 ...   # reachable from other machines")]
+  cometchat-webhooks listen --bind 0.0.0.0:3000 ...   # reachable from other machines
+  cometchat-webhooks listen --store redb:./deliveries.redb ...   # 200 only once stored
+  cometchat-webhooks listen --store redis://127.0.0.1:6379/0 --app shop \
+      --forward-to http://127.0.0.1:8080/internal/cometchat ...  # a durable relay
+
+With --store, every delivery is stored before it is answered 200 (503 when it cannot
+be), then printed, saved or forwarded by a worker, with retries and dead letters
+(see `cometchat-webhooks queue`). Ctrl-C or SIGTERM stops taking deliveries, gives
+the events being handled --grace to finish, and leaves everything else stored.")]
     Listen(ListenArgs),
 
     /// Decode a webhook body and show what it carries.
@@ -213,6 +222,9 @@ pub(crate) struct ListenArgs {
 
     #[command(flatten)]
     pub(crate) auth: AuthArgs,
+
+    #[command(flatten)]
+    pub(crate) durable: DurableArgs,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,8 @@ mod cli;
 mod commands;
 mod credentials;
 mod delivery_lines;
+mod durable_args;
+mod durable_listen;
 mod duration_arg;
 mod errors;
 mod http_client;

@@ -9,11 +9,13 @@ use std::sync::Arc;
 use axum::extract::{FromRef, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use cometchat_webhooks::router::WebhookRouter;
+use cometchat_webhooks::delivery::EventQueue;
+use cometchat_webhooks::router::{DurableConfig, WebhookRouter};
 use cometchat_webhooks::{BasicAuth, Event, ReceiverConfig};
 use cometchat_webhooks_axum::{CometChatEvent, CometChatRejection};
 use tokio::net::TcpListener;
 
+use crate::durable_listen::Handling;
 use crate::errors::CliError;
 use crate::saved_bodies::BodySaver;
 use crate::summary::EventSummary;
@@ -38,6 +40,16 @@ pub(crate) struct ReceiverSettings {
     pub(crate) auth: BasicAuth,
     pub(crate) save_dir: Option<PathBuf>,
     pub(crate) reporter: Reporter,
+    /// Durable mode: deliveries are answered once stored in this queue,
+    /// and the router's workers hand them to `handling`.
+    pub(crate) durable: Option<DurableRouting>,
+}
+
+/// The store, the workers' settings and what they do with each event.
+pub(crate) struct DurableRouting {
+    pub(crate) queue: Arc<dyn EventQueue>,
+    pub(crate) config: DurableConfig,
+    pub(crate) handling: Arc<Handling>,
 }
 
 /// A bound, not yet serving, receiver.
@@ -45,6 +57,7 @@ pub(crate) struct LocalReceiver {
     listener: TcpListener,
     app: axum::Router,
     address: SocketAddr,
+    router: WebhookRouter,
 }
 
 #[derive(Clone)]
@@ -69,9 +82,13 @@ impl LocalReceiver {
         let bind_error = |source| CliError::Bind { address: requested.to_string(), source };
         let listener = TcpListener::bind(requested).await.map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
+        let router = match settings.durable {
+            None => build_router(settings.save_dir, Arc::clone(&settings.reporter)),
+            Some(durable) => build_durable_router(durable)?,
+        };
         let state = AppState {
             config: ReceiverConfig::new(settings.auth),
-            router: build_router(settings.save_dir, Arc::clone(&settings.reporter)),
+            router: router.clone(),
             reporter: settings.reporter,
         };
         // Any path: the URL configured in CometChat may carry one.
@@ -79,7 +96,12 @@ impl LocalReceiver {
             .route("/", post(receive))
             .route("/{*path}", post(receive))
             .with_state(state);
-        Ok(Self { listener, app, address })
+        Ok(Self { listener, app, address, router })
+    }
+
+    /// The router answering deliveries: shut it down after [`serve`](Self::serve).
+    pub(crate) fn router(&self) -> WebhookRouter {
+        self.router.clone()
     }
 
     /// `http://127.0.0.1:<port>/`.
@@ -112,6 +134,19 @@ fn build_router(save_dir: Option<PathBuf>, reporter: Reporter) -> WebhookRouter 
         .build()
 }
 
+/// Durable mode: every event is stored first; the workers run
+/// `handling`, whose failures the router retries and dead-letters.
+fn build_durable_router(durable: DurableRouting) -> Result<WebhookRouter, CliError> {
+    let DurableRouting { queue, config, handling } = durable;
+    WebhookRouter::builder()
+        .fallback(move |event: Event| {
+            let handling = Arc::clone(&handling);
+            async move { handling.handle(&event).await }
+        })
+        .durable(queue, config)
+        .map_err(|error| CliError::BadStoreSetting { flag: "--lease", reason: error.to_string() })
+}
+
 async fn record(
     event: &Event,
     saver: Option<&BodySaver>,
@@ -138,7 +173,17 @@ async fn receive(
 ) -> Response {
     match event {
         Ok(event) => {
-            state.router.handle(event.into_inner()).await.into_http().map(axum::body::Body::from)
+            let answer = state.router.handle(event.into_inner()).await;
+            // Durable mode's refusals (store down, slow or full) are shown
+            // like the adapter's; other failures report themselves.
+            if answer.status() == 503 {
+                let reason = serde_json::from_slice::<serde_json::Value>(answer.body())
+                    .ok()
+                    .and_then(|body| body["error"].as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                (state.reporter)(Report::Rejected { status: 503, reason });
+            }
+            answer.into_http().map(axum::body::Body::from)
         }
         Err(rejection) => {
             let status = rejection.0.status();

@@ -22,7 +22,6 @@ pub(crate) enum IfMissing {
     /// at a new, empty store and report that nothing is queued.
     Refuse,
     /// Create it, as a receiver does on its first start.
-    #[allow(dead_code, reason = "the durable listener creates its store on first start")]
     Create,
 }
 
@@ -31,7 +30,7 @@ pub(crate) struct OpenedStore {
     /// The durable queue.
     pub(crate) queue: Arc<dyn EventQueue>,
     /// The dedupe store, in the same engine as the queue.
-    #[allow(dead_code, reason = "the durable listener de-duplicates through it")]
+    #[allow(dead_code, reason = "the queue's enqueue de-duplicates; kept for a router deduper")]
     pub(crate) dedupe: Arc<dyn DedupeStore>,
     spec: StoreSpec,
     engine: Engine,

@@ -54,7 +54,7 @@ pub(crate) async fn run(args: DemoArgs) -> Result<(), CliError> {
     });
     let receiver = LocalReceiver::bind(
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        ReceiverSettings { auth, save_dir: None, reporter },
+        ReceiverSettings { auth, save_dir: None, reporter, durable: None },
     )
     .await?;
     let url = receiver.url();

@@ -1,13 +1,27 @@
-//! `listen`: a local receiver that prints one line per delivery.
+//! `listen`: a local receiver that prints one line per delivery; with
+//! `--store`, a durable one that stores first and prints, saves or
+//! forwards from workers.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use cometchat_webhooks::delivery::{Backoff, QueueConfig};
+use cometchat_webhooks::router::DurableConfig;
 
 use crate::cli::ListenArgs;
 use crate::credentials::receiver_auth;
 use crate::delivery_lines::DeliveryPrinter;
+use crate::durable_listen::{Forwarder, Handling};
+use crate::duration_arg::format_duration;
 use crate::errors::CliError;
 use crate::output::print_warning;
-use crate::receiver::{LocalReceiver, ReceiverSettings, Reporter};
+use crate::receiver::{DurableRouting, LocalReceiver, ReceiverSettings, Reporter};
+use crate::saved_bodies::BodySaver;
+use crate::store_open::{IfMissing, OpenedStore, open_store};
+use crate::store_spec::StoreSpec;
+
+/// The longest wait between retries.
+const RETRY_CAP: Duration = Duration::from_secs(60 * 60);
 
 pub(crate) async fn run(args: ListenArgs) -> Result<(), CliError> {
     let address = args.bind.with_port(args.port)?;
@@ -20,7 +34,24 @@ pub(crate) async fn run(args: ListenArgs) -> Result<(), CliError> {
     }
     let printer = DeliveryPrinter::new(args.json);
     let reporter: Reporter = Arc::new(move |report| printer.print(&report));
-    let settings = ReceiverSettings { auth, save_dir: args.save.clone(), reporter };
+    let store = match args.durable.store_args() {
+        Some(store_args) => {
+            let spec = StoreSpec::from_args(&store_args)?;
+            let config = queue_config(&args)?;
+            Some((open_store(&spec, &config, IfMissing::Create).await?, config))
+        }
+        None => None,
+    };
+    let durable = match &store {
+        Some((opened, config)) => Some(durable_routing(&args, opened, config, &reporter)?),
+        None => None,
+    };
+    let settings = ReceiverSettings {
+        auth,
+        save_dir: args.save.clone(),
+        reporter: Arc::clone(&reporter),
+        durable,
+    };
     let receiver = LocalReceiver::bind(address, settings).await?;
 
     // Status goes to stderr, so stdout holds only deliveries (`--json`).
@@ -31,9 +62,83 @@ pub(crate) async fn run(args: ListenArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.save {
         eprintln!("Saving each body to {}", dir.display());
     }
-    receiver.serve(shutdown_requested()).await?;
-    eprintln!("Stopped.");
-    Ok(())
+    let Some((store, config)) = store else {
+        receiver.serve(shutdown_requested()).await?;
+        eprintln!("Stopped.");
+        return Ok(());
+    };
+    announce(&args, &store, &config).await;
+    let router = receiver.router();
+    let served = receiver.serve(shutdown_requested()).await;
+    // No more deliveries come in; the events being handled get the grace
+    // period, everything else stays stored.
+    let grace = args.durable.grace;
+    eprintln!("Stopping: events being handled get up to {}.", format_duration(grace));
+    let report = router.shutdown(grace).await;
+    if report.is_complete() {
+        eprintln!("Stopped; unhandled events stay in {}.", store.spec());
+    } else {
+        print_warning(format_args!(
+            "stopped with {} event(s) still being handled; they stay in {} and are handled \
+             again once their lease ends",
+            report.interrupted.len(),
+            store.spec()
+        ));
+    }
+    // The workers hold the store until the router is gone.
+    drop(router);
+    store.close().await;
+    served
+}
+
+/// The router's durable mode on `store`, running the print, save and
+/// forward handler.
+fn durable_routing(
+    args: &ListenArgs,
+    store: &OpenedStore,
+    config: &QueueConfig,
+    reporter: &Reporter,
+) -> Result<DurableRouting, CliError> {
+    let durable = &args.durable;
+    let forwarder = match &durable.forward_to {
+        Some(url) => Some(Forwarder::new(url, durable.forward_timeout)?),
+        None => None,
+    };
+    let handling = Arc::new(Handling {
+        forwarder,
+        saver: args.save.clone().map(BodySaver::new),
+        reporter: Arc::clone(reporter),
+        max_attempts: config.max_attempts(),
+    });
+    let config = DurableConfig::from_queue_config(config)
+        .with_workers(usize::from(durable.workers))
+        .with_handler_timeout(durable.forward_timeout);
+    Ok(DurableRouting { queue: Arc::clone(&store.queue), config, handling })
+}
+
+async fn announce(args: &ListenArgs, store: &OpenedStore, config: &QueueConfig) {
+    eprintln!(
+        "Storing every delivery in {} before answering 200; {} worker(s), {} attempt(s) each.",
+        store.spec(),
+        args.durable.workers,
+        config.max_attempts()
+    );
+    if let Some(url) = &args.durable.forward_to {
+        eprintln!("Forwarding each stored event to {url}");
+    }
+    for problem in store.durability_problems().await {
+        print_warning(format_args!("{}: {problem}", store.spec()));
+    }
+}
+
+/// Lease, attempts and retry delays from the flags.
+fn queue_config(args: &ListenArgs) -> Result<QueueConfig, CliError> {
+    let durable = &args.durable;
+    let lease = durable.lease()?;
+    Ok(QueueConfig::new()
+        .with_lease(lease)
+        .with_max_attempts(durable.max_attempts)
+        .with_backoff(Backoff::new(durable.retry_delay, RETRY_CAP.max(durable.retry_delay))))
 }
 
 /// Ctrl-C, or SIGTERM where there is one (a service manager, `kill`).

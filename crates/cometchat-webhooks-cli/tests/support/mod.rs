@@ -4,6 +4,7 @@
 
 pub mod queue_events;
 pub mod redis_server;
+pub mod relay;
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener as StdListener};
@@ -104,6 +105,8 @@ pub struct Recorded {
     pub path_and_query: String,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// How the server answered it.
+    pub status: u16,
 }
 
 impl Recorded {
@@ -125,7 +128,32 @@ pub struct RecordingServer {
 
 impl RecordingServer {
     pub fn answering(status: u16, answer: &'static str) -> Self {
-        let listener = StdListener::bind("127.0.0.1:0").expect("bind a free port");
+        Self::answering_with(move |_| status, answer)
+    }
+
+    /// Answers the `n`th request (from 0) with `plan(n)`, on `127.0.0.1`.
+    pub fn answering_with(
+        plan: impl Fn(usize) -> u16 + Send + Sync + 'static,
+        answer: &'static str,
+    ) -> Self {
+        Self::on_port(0, Duration::ZERO, plan, answer)
+    }
+
+    /// Answers every request with `status`, `delay` after it arrived.
+    pub fn answering_after(delay: Duration, status: u16) -> Self {
+        Self::on_port(0, delay, move |_| status, "{}")
+    }
+
+    /// As [`answering_with`](Self::answering_with), on `port` (0 for any),
+    /// each answer `delay` after its request arrived.
+    pub fn on_port(
+        port: u16,
+        delay: Duration,
+        plan: impl Fn(usize) -> u16 + Send + Sync + 'static,
+        answer: &'static str,
+    ) -> Self {
+        let plan = Arc::new(plan);
+        let listener = StdListener::bind(("127.0.0.1", port)).expect("bind the port");
         listener.set_nonblocking(true).expect("non-blocking listener");
         let address = listener.local_addr().expect("local address");
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -140,15 +168,23 @@ impl RecordingServer {
                 let app = axum::Router::new().fallback(any(
                     move |method: axum::http::Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                         let recorder = Arc::clone(&recorder);
+                        let plan = Arc::clone(&plan);
                         async move {
-                            recorder.lock().expect("not poisoned").push(Recorded {
-                                method: method.to_string(),
-                                path_and_query: uri
-                                    .path_and_query()
-                                    .map_or_else(String::new, ToString::to_string),
-                                headers,
-                                body: body.to_vec(),
-                            });
+                            let status = {
+                                let mut received = recorder.lock().expect("not poisoned");
+                                let status = plan(received.len());
+                                received.push(Recorded {
+                                    method: method.to_string(),
+                                    path_and_query: uri
+                                        .path_and_query()
+                                        .map_or_else(String::new, ToString::to_string),
+                                    headers,
+                                    body: body.to_vec(),
+                                    status,
+                                });
+                                status
+                            };
+                            tokio::time::sleep(delay).await;
                             (StatusCode::from_u16(status).expect("a valid status"), answer)
                         }
                     },
@@ -234,6 +270,19 @@ impl ListenProcess {
         }
     }
 
+    /// Waits for a stdout line containing `text`.
+    pub fn stdout_line_containing(&self, text: &str) -> String {
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stdout_lines.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => continue,
+                Err(error) => panic!("listen never printed `{text}`: {error:?}"),
+            }
+        }
+    }
+
     /// Waits for a stderr line containing `text`.
     pub fn stderr_line_containing(&self, text: &str) -> String {
         let deadline = Instant::now() + READY_TIMEOUT;
@@ -248,16 +297,51 @@ impl ListenProcess {
     }
 
     /// Sends SIGINT, as Ctrl-C does, and waits for the process to end.
-    pub fn interrupt(mut self) -> ExitStatus {
+    pub fn interrupt(self) -> ExitStatus {
+        self.signal("-INT")
+    }
+
+    /// Sends SIGTERM, as a service manager does, and waits for the end.
+    pub fn terminate(self) -> ExitStatus {
+        self.signal("-TERM")
+    }
+
+    /// Sends SIGTERM, waits for a successful exit, and returns every
+    /// stderr line printed.
+    pub fn terminate_collecting_stderr(mut self) -> Vec<String> {
+        let lines = std::mem::replace(&mut self.stderr_lines, mpsc::channel().1);
+        let status = self.terminate();
+        assert!(status.success(), "a clean stop after SIGTERM: {status}");
+        // The process has exited: its stderr is closed, so this ends.
+        lines.iter().collect()
+    }
+
+    /// Kills the process with SIGKILL: no chance to finish anything.
+    pub fn kill_hard(mut self) {
+        self.child.kill().expect("SIGKILL delivered");
+        self.child.wait().expect("the killed process is reaped");
+    }
+
+    /// Every stderr line printed so far (without waiting).
+    pub fn stderr_so_far(&self) -> Vec<String> {
+        self.stderr_lines.try_iter().collect()
+    }
+
+    /// Every stdout line printed so far (without waiting).
+    pub fn stdout_so_far(&self) -> Vec<String> {
+        self.stdout_lines.try_iter().collect()
+    }
+
+    fn signal(mut self, signal: &str) -> ExitStatus {
         let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
-        assert!(sent.success(), "SIGINT delivered");
+        let sent = Command::new("kill").args([signal, &pid]).status().expect("kill runs");
+        assert!(sent.success(), "{signal} delivered");
         let deadline = Instant::now() + READY_TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait for listen") {
                 return status;
             }
-            assert!(Instant::now() < deadline, "listen did not stop on SIGINT");
+            assert!(Instant::now() < deadline, "listen did not stop on {signal}");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
