@@ -10,6 +10,7 @@ pub mod router_conformance;
 #[cfg(feature = "router")]
 pub mod routing;
 mod samples;
+pub mod slow_clients;
 
 pub use builder::{EventBuilder, basic_auth_header};
 pub use json_path::{PathError, set_path};
