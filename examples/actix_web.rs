@@ -53,7 +53,9 @@ fn describe(event: &Event) -> String {
         Payload::MessageSent(sent) => format!(" text={:?}", sent.message.text().unwrap_or("")),
         Payload::GroupMemberJoined(joined) => format!(" group={:?}", joined.group.guid),
         Payload::Unknown(_) => " (unknown trigger, data kept raw)".to_owned(),
-        Payload::Undecodable(undecodable) => format!(" (untyped: {})", undecodable.error.to_string().escape_debug()),
+        Payload::Undecodable(undecodable) => {
+            format!(" (untyped: {})", undecodable.error.to_string().escape_debug())
+        }
         _ => String::new(),
     };
     format!(

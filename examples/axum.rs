@@ -55,7 +55,9 @@ fn describe(event: &Event) -> String {
         Payload::MessageSent(sent) => format!(" text={:?}", sent.message.text().unwrap_or("")),
         Payload::GroupMemberJoined(joined) => format!(" group={:?}", joined.group.guid),
         Payload::Unknown(_) => " (unknown trigger, data kept raw)".to_owned(),
-        Payload::Undecodable(undecodable) => format!(" (untyped: {})", undecodable.error.to_string().escape_debug()),
+        Payload::Undecodable(undecodable) => {
+            format!(" (untyped: {})", undecodable.error.to_string().escape_debug())
+        }
         _ => String::new(),
     };
     format!(
@@ -78,8 +80,11 @@ const MAX_CONNECTIONS: usize = 10_000;
 /// webhook has its own deadline, `ReceiverConfig`'s body-read deadline.
 async fn serve<S>(listener: TcpListener, service: S) -> std::io::Result<()>
 where
-    S: tower::Service<axum::http::Request<Incoming>, Response = axum::response::Response, Error = Infallible>
-        + Clone
+    S: tower::Service<
+            axum::http::Request<Incoming>,
+            Response = axum::response::Response,
+            Error = Infallible,
+        > + Clone
         + Send
         + 'static,
     S::Future: Send + 'static,

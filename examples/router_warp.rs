@@ -98,8 +98,11 @@ const MAX_CONNECTIONS: usize = 10_000;
 /// webhook has its own deadline, `ReceiverConfig`'s body-read deadline.
 async fn serve<S>(listener: TcpListener, service: S) -> std::io::Result<()>
 where
-    S: tower::Service<warp::http::Request<Incoming>, Response = warp::reply::Response, Error = Infallible>
-        + Clone
+    S: tower::Service<
+            warp::http::Request<Incoming>,
+            Response = warp::reply::Response,
+            Error = Infallible,
+        > + Clone
         + Send
         + 'static,
     S::Future: Send + 'static,

@@ -36,11 +36,8 @@ const GIVE_UP: Duration = Duration::from_secs(4);
 /// The examples' hyper server loop, with the test's settings.
 async fn serve_with_hyper<S>(listener: TcpListener, service: S)
 where
-    S: tower::Service<
-            hyper::Request<Incoming>,
-            Response = hyper::Response<B>,
-            Error = Infallible,
-        > + Clone
+    S: tower::Service<hyper::Request<Incoming>, Response = hyper::Response<B>, Error = Infallible>
+        + Clone
         + Send
         + 'static,
     S::Future: Send + 'static,
@@ -122,7 +119,11 @@ fn idle_connection_is_closed(address: SocketAddr, framework: &str, within: Durat
         }
     }
     assert!(received.starts_with(b"HTTP/1.1 200"), "{framework}: {received:?}");
-    assert!(started.elapsed() < within + Duration::from_secs(1), "{framework}: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < within + Duration::from_secs(1),
+        "{framework}: {:?}",
+        started.elapsed()
+    );
 }
 
 fn axum_app() -> axum::Router {
@@ -179,10 +180,10 @@ fn actix_web_with_its_own_settings_outlasts_slow_senders() {
         actix_web::rt::System::new().block_on(async move {
             let server = HttpServer::new(|| {
                 App::new().app_data(slow_clients::receiver_config()).service(
-                    web::resource(PATH)
-                        .route(web::post().to(|_event: CometChatEvent| async {
-                            HttpResponse::Ok().finish()
-                        })),
+                    web::resource(PATH).route(
+                        web::post()
+                            .to(|_event: CometChatEvent| async { HttpResponse::Ok().finish() }),
+                    ),
                 )
             })
             .workers(1)

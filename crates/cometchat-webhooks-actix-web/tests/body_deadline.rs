@@ -56,7 +56,11 @@ async fn a_stalled_body_gets_408_and_a_closed_connection_through_mount() {
     let router = cometchat_webhooks_actix_web::router::WebhookRouter::builder().build();
     let config = slow_clients::receiver_config();
     let (address, server) = serve!(move || {
-        App::new().service(cometchat_webhooks_actix_web::mount(PATH, router.clone(), config.clone()))
+        App::new().service(cometchat_webhooks_actix_web::mount(
+            PATH,
+            router.clone(),
+            config.clone(),
+        ))
     });
     let answer = stalled_body(address).await;
     server.stop(false).await;

@@ -37,7 +37,9 @@ fn serve() -> (SocketAddr, ServerHandle) {
     (address, handle)
 }
 
-async fn on_thread(client: impl FnOnce() -> std::io::Result<RawAnswer> + Send + 'static) -> RawAnswer {
+async fn on_thread(
+    client: impl FnOnce() -> std::io::Result<RawAnswer> + Send + 'static,
+) -> RawAnswer {
     let client = std::thread::spawn(client);
     // The server runs on this thread's runtime: wait without blocking it.
     while !client.is_finished() {

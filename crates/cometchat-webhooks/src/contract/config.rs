@@ -112,7 +112,10 @@ impl ReceiverConfig {
     /// limit. The clones made after this call share the new budget.
     pub fn with_body_budget(mut self, bytes: usize) -> Result<Self, ConfigError> {
         if bytes < self.body_limit {
-            return Err(ConfigError::BudgetBelowBodyLimit { budget: bytes, limit: self.body_limit });
+            return Err(ConfigError::BudgetBelowBodyLimit {
+                budget: bytes,
+                limit: self.body_limit,
+            });
         }
         self.budget = BodyBudget::new(bytes);
         Ok(self)

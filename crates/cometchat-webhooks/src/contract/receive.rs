@@ -141,7 +141,9 @@ where
                 // there is read without a timer (or a runtime).
                 let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
                 match timer.as_mut().poll(context) {
-                    Poll::Ready(()) => Poll::Ready(Err(Rejection::BodyTimeout { deadline: allowed })),
+                    Poll::Ready(()) => {
+                        Poll::Ready(Err(Rejection::BodyTimeout { deadline: allowed }))
+                    }
                     Poll::Pending => Poll::Pending,
                 }
             }

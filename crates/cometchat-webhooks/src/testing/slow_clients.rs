@@ -156,7 +156,11 @@ pub enum SlowEnd {
 /// Sends an authenticated request head one byte every `pause`, giving up
 /// after `give_up`: a slowloris sender. A server with a header-read timeout
 /// closes the connection ([`SlowEnd::ClosedAfter`]).
-pub fn slow_headers(address: SocketAddr, pause: Duration, give_up: Duration) -> io::Result<SlowEnd> {
+pub fn slow_headers(
+    address: SocketAddr,
+    pause: Duration,
+    give_up: Duration,
+) -> io::Result<SlowEnd> {
     let mut stream = connect(address)?;
     stream.set_read_timeout(Some(pause))?;
     let head = request_head(None, &["content-length: 2"]);
@@ -187,7 +191,7 @@ pub fn slow_body(address: SocketAddr, pause: Duration) -> io::Result<RawAnswer> 
             break;
         }
         match fill(&mut stream, &mut received) {
-            Ok(0) => break,
+            // The answer (or the end of the stream) came: stop sending.
             Ok(_) => break,
             Err(error) if is_timeout(&error) => continue,
             Err(error) => return Err(error),
