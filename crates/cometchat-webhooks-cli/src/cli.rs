@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use cometchat_webhooks::auth::{PASSWORD_VAR, USERNAME_VAR};
 use clap_complete::Shell;
+use cometchat_webhooks::auth::{PASSWORD_VAR, USERNAME_VAR};
 use cometchat_webhooks::media::{API_KEY_VAR, APP_ID_VAR};
 
 use crate::duration_arg::parse_duration;
