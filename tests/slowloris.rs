@@ -34,7 +34,7 @@ const BYTE_PAUSE: Duration = Duration::from_millis(100);
 const GIVE_UP: Duration = Duration::from_secs(4);
 
 /// The examples' hyper server loop, with the test's settings.
-async fn serve_with_hyper<S>(listener: TcpListener, service: S)
+async fn serve_with_hyper<S, B>(listener: TcpListener, service: S)
 where
     S: tower::Service<hyper::Request<Incoming>, Response = hyper::Response<B>, Error = Infallible>
         + Clone

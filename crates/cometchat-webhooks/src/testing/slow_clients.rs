@@ -42,6 +42,9 @@ pub fn receiver_config() -> ReceiverConfig {
     }
 }
 
+/// Header names (lower case) and values, in the order received.
+type Headers = Vec<(String, String)>;
+
 /// What a server answered on a raw connection.
 #[derive(Debug, Clone)]
 pub struct RawAnswer {
@@ -313,10 +316,7 @@ fn fill(stream: &mut TcpStream, received: &mut Vec<u8>) -> io::Result<usize> {
 
 /// Reads until a full head is in `received`: its status, headers, and
 /// where it ends.
-fn read_head(
-    stream: &mut TcpStream,
-    received: &mut Vec<u8>,
-) -> io::Result<(u16, Vec<(String, String)>, usize)> {
+fn read_head(stream: &mut TcpStream, received: &mut Vec<u8>) -> io::Result<(u16, Headers, usize)> {
     loop {
         if let Some(end) = received.windows(4).position(|window| window == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&received[..end]).into_owned();
