@@ -5,7 +5,10 @@
 //!     PORT=3000 cargo run --example actix_web
 //! ```
 //!
-//! Prints one line per webhook, starting with its trigger. The file stands
+//! Prints one line per webhook, starting with its trigger. What the sender
+//! wrote (trigger, ids, text) is printed escaped (`escape_debug`, `{:?}`),
+//! so a control character in a payload cannot forge log lines or drive the
+//! terminal. The file stands
 //! alone: copy it into a project that depends on
 //! `cometchat-webhooks-actix-web` and `actix-web`.
 
@@ -13,6 +16,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use cometchat_webhooks_actix_web::{CometChatEvent, Event, Payload, ReceiverConfig};
@@ -26,6 +30,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .app_data(config.clone())
             .service(web::resource("/webhooks/cometchat").route(web::post().to(on_webhook))) // the receiver
     })
+    // Production settings (see the README's "Deploying" section): a slow or
+    // idle client cannot hold a connection, and their number is capped.
+    .client_request_timeout(Duration::from_secs(5)) // the request head must arrive within 5 s
+    .keep_alive(Duration::from_secs(30)) // an idle keep-alive connection is closed after 30 s
+    .client_disconnect_timeout(Duration::ZERO) // a refused body is not drained before closing
+    .max_connections(10_000) // per worker; beyond it new connections wait in the backlog
     .bind(address)?;
     eprintln!("listening on http://{address}/webhooks/cometchat");
     server.run().await?;
@@ -41,12 +51,18 @@ async fn on_webhook(event: CometChatEvent) -> HttpResponse {
 fn describe(event: &Event) -> String {
     let detail = match event.payload() {
         Payload::MessageSent(sent) => format!(" text={:?}", sent.message.text().unwrap_or("")),
-        Payload::GroupMemberJoined(joined) => format!(" group={}", joined.group.guid),
+        Payload::GroupMemberJoined(joined) => format!(" group={:?}", joined.group.guid),
         Payload::Unknown(_) => " (unknown trigger, data kept raw)".to_owned(),
-        Payload::Undecodable(undecodable) => format!(" (untyped: {})", undecodable.error),
+        Payload::Undecodable(undecodable) => {
+            format!(" (untyped: {})", undecodable.error.to_string().escape_debug())
+        }
         _ => String::new(),
     };
-    format!("{} from={}{detail}", event.trigger(), event.sender_uid().unwrap_or("-"))
+    format!(
+        "{} from={}{detail}",
+        event.trigger().escape_debug(),
+        event.sender_uid().unwrap_or("-").escape_debug()
+    )
 }
 
 /// `127.0.0.1:$PORT`, 3000 by default.

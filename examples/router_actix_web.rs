@@ -6,7 +6,10 @@
 //!     PORT=3000 cargo run --example router_actix_web
 //! ```
 //!
-//! Prints one line per webhook, starting with its trigger. The file stands
+//! Prints one line per webhook, starting with its trigger. What the sender
+//! wrote (trigger, ids, text) is printed escaped (`escape_debug`, `{:?}`),
+//! so a control character in a payload cannot forge log lines or drive the
+//! terminal. The file stands
 //! alone: copy it into a project that depends on
 //! `cometchat-webhooks-actix-web` and `actix-web`.
 
@@ -15,6 +18,7 @@
 
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 use actix_web::{App, HttpServer, web};
 use cometchat_webhooks_actix_web::payload::{BeforeMessage, GroupMemberJoined, MessageSent};
@@ -38,6 +42,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ),
         )
     })
+    // Production settings (see the README's "Deploying" section): a slow or
+    // idle client cannot hold a connection, and their number is capped.
+    .client_request_timeout(Duration::from_secs(5)) // the request head must arrive within 5 s
+    .keep_alive(Duration::from_secs(30)) // an idle keep-alive connection is closed after 30 s
+    .client_disconnect_timeout(Duration::ZERO) // a refused body is not drained before closing
+    .max_connections(10_000) // per worker; beyond it new connections wait in the backlog
     .bind(address)?
     .run()
     .await?;
@@ -50,19 +60,23 @@ fn webhook_router() -> WebhookRouter {
     WebhookRouter::builder()
         .on(|sent: MessageSent| async move {
             let sender = sent.message.sender.as_deref().unwrap_or("-");
-            println!("message_sent from={sender} text={:?}", sent.message.text().unwrap_or(""));
+            println!(
+                "message_sent from={} text={:?}",
+                sender.escape_debug(),
+                sent.message.text().unwrap_or("")
+            );
             Ok::<_, Infallible>(())
         })
         .on(|joined: GroupMemberJoined| async move {
-            println!("group_member_joined group={}", joined.group.guid);
+            println!("group_member_joined group={:?}", joined.group.guid);
             Ok::<_, Infallible>(())
         })
         .on_category(Category::Call, |event: Event| async move {
-            println!("{} (a call event)", event.trigger());
+            println!("{} (a call event)", event.trigger().escape_debug());
             Ok::<_, Infallible>(())
         })
         .fallback(|event: Event| async move {
-            println!("{} (no handler of its own)", event.trigger());
+            println!("{} (no handler of its own)", event.trigger().escape_debug());
             Ok::<_, Infallible>(())
         })
         .on_before_message(|message: BeforeMessage| async move {

@@ -5,6 +5,7 @@ use std::fmt;
 use std::ops::Deref;
 
 use actix_web::dev::Payload;
+use actix_web::http::ConnectionType;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::web::Data;
@@ -123,9 +124,20 @@ impl ResponseError for CometChatRejection {
 }
 
 /// The contract's answer as an actix-web response, nothing added.
+///
+/// actix-web decides the `Connection` header from the response head, not
+/// from the header map, so an answer that closes the connection is marked
+/// so there: actix-web then shuts the connection after the answer instead
+/// of keeping it alive.
 pub(crate) fn into_response(response: WebhookResponse) -> HttpResponse {
     let mut answer = HttpResponse::new(status_code(response.status()));
+    if response.closes_connection() {
+        answer.head_mut().set_connection_type(ConnectionType::Close);
+    }
     for (name, value) in response.headers() {
+        if name == "connection" {
+            continue;
+        }
         if let Ok(value) = HeaderValue::from_str(value) {
             answer.headers_mut().insert(HeaderName::from_static(name), value);
         }

@@ -127,6 +127,19 @@ pub enum ConfigError {
     /// A zero body limit.
     #[error("the body limit must be at least 1 byte")]
     ZeroBodyLimit,
+    /// A zero body-read deadline (use `without_body_read_deadline` to have
+    /// none).
+    #[error("the body-read deadline must be longer than zero")]
+    ZeroBodyReadDeadline,
+    /// A budget of body bytes in flight smaller than the body limit: a body
+    /// of the largest accepted size could never be read.
+    #[error("the budget of body bytes in flight ({budget}) is below the body limit ({limit})")]
+    BudgetBelowBodyLimit {
+        /// The budget, in bytes.
+        budget: usize,
+        /// The body limit, in bytes.
+        limit: usize,
+    },
 }
 
 impl std::fmt::Debug for ConfigError {

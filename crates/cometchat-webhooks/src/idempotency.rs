@@ -17,11 +17,22 @@ use crate::decode::Envelope;
 /// Components are separated by `/` and written as `name=value`; `%` and `/`
 /// inside values are percent-encoded, so distinct components never produce
 /// the same key.
+///
+/// A key's length is bounded whatever the body holds: a component longer
+/// than [`MAX_COMPONENT_BYTES`](Self::MAX_COMPONENT_BYTES) (once encoded) is
+/// replaced by `%sha256:` and the first 128 bits of its SHA-256 in hex. A
+/// `%` in a value is always encoded as `%25`, so a hashed component never
+/// equals a value sent as is. A key is then at most a few hundred bytes,
+/// which is what a dedupe store holds per event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
+    /// The longest component kept as sent, in bytes once encoded; a longer
+    /// one is hashed.
+    pub const MAX_COMPONENT_BYTES: usize = 128;
+
     /// The key as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -54,13 +65,30 @@ pub(crate) struct KeyParts {
 impl KeyParts {
     fn new(envelope: &Envelope) -> Self {
         let mut parts = Self { key: String::with_capacity(96) };
-        parts.push_escaped(&envelope.trigger);
+        parts.push_bounded(&envelope.trigger);
         let webhook_or_bot = envelope.webhook.as_deref().or(envelope.bot.as_deref());
         for scope in [envelope.app_id.as_deref(), webhook_or_bot] {
             parts.key.push('/');
-            parts.push_escaped(scope.unwrap_or("-"));
+            parts.push_bounded(scope.unwrap_or("-"));
         }
         parts
+    }
+
+    /// Adds `value` encoded, hashed when too long.
+    fn push_bounded(&mut self, value: &str) {
+        let start = self.key.len();
+        self.push_escaped(value);
+        self.bound_from(start);
+    }
+
+    /// Replaces what was written since `start` with its hash when it is
+    /// longer than a component may be.
+    fn bound_from(&mut self, start: usize) {
+        if self.key.len() - start <= IdempotencyKey::MAX_COMPONENT_BYTES {
+            return;
+        }
+        let written = self.key.split_off(start);
+        let _ = write!(self.key, "%sha256:{}", BodyHash(written.as_bytes()));
     }
 
     /// Adds `name=value`. A recipe's required field is passed with `?` so a
@@ -75,6 +103,7 @@ impl KeyParts {
             let written = self.key.split_off(start);
             self.push_escaped(&written);
         }
+        self.bound_from(start);
         self
     }
 
@@ -108,7 +137,8 @@ pub(crate) fn idempotency_key(
     IdempotencyKey(parts.key)
 }
 
-/// First 128 bits of the body's SHA-256, in hex: ample to tell bodies apart.
+/// First 128 bits of the SHA-256 of a body (or of a long component), in
+/// hex: ample to tell them apart.
 struct BodyHash<'a>(&'a [u8]);
 
 impl Display for BodyHash<'_> {
@@ -116,5 +146,63 @@ impl Display for BodyHash<'_> {
         // The digest's own lower-hex formatting; the precision keeps the
         // first 32 digits (128 bits).
         write!(formatter, "{:.32x}", Sha256::digest(self.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(trigger: &str, app: &str) -> Envelope {
+        let body = serde_json::json!({ "trigger": trigger, "appId": app, "data": {} });
+        serde_json::from_value(body).unwrap()
+    }
+
+    fn key(envelope: &Envelope, id: &str) -> IdempotencyKey {
+        idempotency_key(envelope, b"{}", |parts| {
+            parts.part("message.id", id);
+            Some(())
+        })
+    }
+
+    #[test]
+    fn a_component_at_the_bound_is_kept_and_a_longer_one_hashed() {
+        let envelope = envelope("message_sent", "app");
+        let at_bound = "7".repeat(IdempotencyKey::MAX_COMPONENT_BYTES);
+        assert!(key(&envelope, &at_bound).as_str().ends_with(&format!("message.id={at_bound}")));
+        let over = "7".repeat(IdempotencyKey::MAX_COMPONENT_BYTES + 1);
+        let hashed = key(&envelope, &over);
+        let (_, hash) = hashed.as_str().split_once("message.id=%sha256:").unwrap();
+        assert_eq!(hash.len(), 32);
+        assert!(hash.bytes().all(|byte| byte.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn a_huge_id_makes_a_short_key_that_still_tells_ids_apart() {
+        let envelope = envelope("message_sent", "app");
+        let huge = "x".repeat(900_000);
+        let other = format!("{}y", &huge[1..]);
+        let first = key(&envelope, &huge);
+        assert!(first.as_str().len() < 200, "{}", first.as_str().len());
+        assert_eq!(first, key(&envelope, &huge), "the same id gives the same key");
+        assert_ne!(first, key(&envelope, &other));
+    }
+
+    #[test]
+    fn a_hashed_component_never_equals_a_value_sent_as_is() {
+        let envelope = envelope("message_sent", "app");
+        let hashed = key(&envelope, &"z".repeat(500));
+        let (_, value) = hashed.as_str().split_once("message.id=").unwrap();
+        let literal = key(&envelope, value);
+        assert_ne!(literal, hashed);
+        assert!(literal.as_str().contains("message.id=%25sha256:"));
+    }
+
+    #[test]
+    fn long_trigger_and_scope_components_are_bounded_too() {
+        let long = "a".repeat(10_000);
+        let key = key(&envelope(&long, &long), "1");
+        assert!(key.as_str().len() < 200, "{}", key.as_str().len());
+        assert!(key.as_str().starts_with("%sha256:"));
     }
 }

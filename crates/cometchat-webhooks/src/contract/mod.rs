@@ -4,7 +4,8 @@
 //! An adapter hands [`receive`] the request's headers ([`RequestHead`]) and
 //! its body as a stream of [`Bytes`](bytes::Bytes) chunks; `receive` checks
 //! the credentials (before any body byte is read), reads the body up to the
-//! limit and decodes it. A refusal is a [`Rejection`], the only type that
+//! limit, within the body-read deadline and the receiver's budget of body
+//! bytes in flight, and decodes it. A refusal is a [`Rejection`], the only type that
 //! decides an HTTP status, and every answer, refusal or router outcome, is a
 //! [`WebhookResponse`] (status, headers, JSON body) the adapter copies into
 //! its framework's response.
@@ -12,6 +13,7 @@
 //! The table of what is answered when is in the repository's
 //! `ARCHITECTURE.md`, under "The HTTP contract".
 
+mod budget;
 mod config;
 mod head;
 mod receive;

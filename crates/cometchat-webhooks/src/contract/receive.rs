@@ -2,11 +2,15 @@
 //! in that order for every framework.
 
 use std::future::poll_fn;
-use std::pin::pin;
+use std::pin::{Pin, pin};
+use std::task::Poll;
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
+use tokio::time::{Instant, Sleep};
 
+use super::budget::Reservation;
 use super::head::Authorization;
 use super::{ReceiverConfig, Rejection, RequestHead};
 use crate::error::AuthError;
@@ -18,17 +22,28 @@ use crate::event::Event;
 ///    repeated credentials are refused before a body byte is read.
 /// 2. **Declared length**: a `Content-Length` over the limit is refused
 ///    without reading (an unparsable one is left to the framework).
-/// 3. **Bounded read**: chunks are pulled from `body` until it ends; the
+/// 3. **Budget**: a declared length is taken from the receiver's budget of
+///    body bytes in flight before reading, a body without one chunk by
+///    chunk; a body that does not fit is refused with a 503 and
+///    `Retry-After` ([`Rejection::OverBudget`]). The bytes are given back
+///    when `receive` returns.
+/// 4. **Bounded read**: chunks are pulled from `body` until it ends; the
 ///    chunk that crosses the limit is refused and nothing more is pulled,
 ///    with or without `Content-Length`. A chunk that fails (the client went
 ///    away) is [`Rejection::BodyRead`]; the transport's reason is not the
-///    sender's business.
-/// 4. **Decoding** into an [`Event`].
+///    sender's business. A body not complete within the
+///    [body-read deadline](ReceiverConfig::with_body_read_deadline),
+///    counted from the call, is [`Rejection::BodyTimeout`] (408).
+/// 5. **Decoding** into an [`Event`].
 ///
 /// Each adapter calls this with its framework's headers and body stream and
-/// answers a refusal with [`WebhookResponse::from`](super::WebhookResponse).
-/// The body stream is only polled here, so a deadline on reading it or a
-/// budget of bytes in flight is one more step of this function.
+/// answers a refusal with [`WebhookResponse::from`](super::WebhookResponse),
+/// closing the connection when it says `Connection: close`.
+///
+/// The deadline's timer is Tokio's, created only when the body stream has
+/// to wait: a body that is complete when read (as in tests) needs no
+/// runtime, one that waits needs a Tokio runtime with time enabled (or the
+/// deadline turned off).
 ///
 /// ```
 /// use cometchat_webhooks::contract::{self, ReceiverConfig, RequestHead};
@@ -54,9 +69,16 @@ pub async fn receive<Chunks, Error>(
 where
     Chunks: Stream<Item = Result<Bytes, Error>>,
 {
+    let started = Instant::now();
     authorize(config, &head)?;
-    check_declared_length(config.body_limit(), head.content_length())?;
-    let body = read_bounded(body, config.body_limit()).await?;
+    let declared = check_declared_length(config.body_limit(), head.content_length())?;
+    let mut reservation = Reservation::empty(config.budget());
+    if let Some(length) = declared {
+        hold(&mut reservation, length)?;
+    }
+    let deadline = config.body_read_deadline().map(|allowed| (started + allowed, allowed));
+    let body = read_bounded(body, config.body_limit(), deadline, &mut reservation).await?;
+    drop(reservation);
     Event::from_bytes(body).map_err(Rejection::BadRequest)
 }
 
@@ -68,33 +90,71 @@ fn authorize(config: &ReceiverConfig, head: &RequestHead<'_>) -> Result<(), Reje
     }
 }
 
+fn hold(reservation: &mut Reservation, bytes: usize) -> Result<(), Rejection> {
+    if reservation.hold(bytes) {
+        Ok(())
+    } else {
+        Err(Rejection::OverBudget { retry_after: ReceiverConfig::BUDGET_RETRY_AFTER })
+    }
+}
+
 /// All digits over the limit is refused; anything else is left to the read.
-fn check_declared_length(limit: usize, content_length: Option<&[u8]>) -> Result<(), Rejection> {
-    let Some(digits) = content_length.map(<[u8]>::trim_ascii) else { return Ok(()) };
+/// The declared length, when it is one within the limit.
+fn check_declared_length(
+    limit: usize,
+    content_length: Option<&[u8]>,
+) -> Result<Option<usize>, Rejection> {
+    let Some(digits) = content_length.map(<[u8]>::trim_ascii) else { return Ok(None) };
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return Ok(());
+        return Ok(None);
     }
     // All digits: a value too long for u64 is certainly over the limit.
     let declared = std::str::from_utf8(digits).ok().and_then(|d| d.parse::<u64>().ok());
     match declared {
-        Some(length) if length <= limit as u64 => Ok(()),
+        Some(length) if length <= limit as u64 => Ok(usize::try_from(length).ok()),
         _ => Err(Rejection::PayloadTooLarge { limit }),
     }
 }
 
-/// Pulls chunks until the body ends or crosses `limit`. A body that arrives
-/// in one chunk is kept as that chunk, without a copy.
-async fn read_bounded<Chunks, Error>(body: Chunks, limit: usize) -> Result<Bytes, Rejection>
+/// Pulls chunks until the body ends, crosses `limit`, does not fit the
+/// budget, or misses the deadline (the instant, and the allowance it came
+/// from). A body that arrives in one chunk is kept as that chunk, without a
+/// copy.
+async fn read_bounded<Chunks, Error>(
+    body: Chunks,
+    limit: usize,
+    deadline: Option<(Instant, Duration)>,
+    reservation: &mut Reservation,
+) -> Result<Bytes, Rejection>
 where
     Chunks: Stream<Item = Result<Bytes, Error>>,
 {
     let mut body = pin!(body);
+    let mut timer: Option<Pin<Box<Sleep>>> = None;
     let mut collected = Collected::Nothing;
-    while let Some(chunk) = poll_fn(|context| body.as_mut().poll_next(context)).await {
+    loop {
+        let next = poll_fn(|context| match body.as_mut().poll_next(context) {
+            Poll::Ready(chunk) => Poll::Ready(Ok(chunk)),
+            Poll::Pending => {
+                let Some((at, allowed)) = deadline else { return Poll::Pending };
+                // Created on the first wait only, so a body that is already
+                // there is read without a timer (or a runtime).
+                let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
+                match timer.as_mut().poll(context) {
+                    Poll::Ready(()) => {
+                        Poll::Ready(Err(Rejection::BodyTimeout { deadline: allowed }))
+                    }
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        })
+        .await?;
+        let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|_| Rejection::BodyRead)?;
         if chunk.len() > limit - collected.len() {
             return Err(Rejection::PayloadTooLarge { limit });
         }
+        hold(reservation, collected.len() + chunk.len())?;
         collected.push(chunk);
     }
     Ok(collected.finish())
@@ -144,7 +204,9 @@ impl Collected {
 #[cfg(test)]
 mod tests {
     use std::convert::Infallible;
-    use std::task::{Context, Poll, Waker};
+    use std::task::{Context, Waker};
+
+    use futures_util::StreamExt;
 
     use super::*;
     use crate::auth::BasicAuth;
@@ -185,9 +247,9 @@ mod tests {
 
     #[test]
     fn a_declared_length_over_the_limit_is_refused_before_reading() {
-        assert!(check_declared_length(10, Some(b"10")).is_ok());
-        assert!(check_declared_length(10, None).is_ok());
-        assert!(check_declared_length(10, Some(b"not a number")).is_ok());
+        assert_eq!(check_declared_length(10, Some(b"10")).unwrap(), Some(10));
+        assert_eq!(check_declared_length(10, None).unwrap(), None);
+        assert_eq!(check_declared_length(10, Some(b"not a number")).unwrap(), None);
         assert_eq!(check_declared_length(10, Some(b"11")).unwrap_err().status(), 413);
         let huge = b"99999999999999999999999";
         assert_eq!(check_declared_length(10, Some(huge)).unwrap_err().status(), 413);
@@ -212,9 +274,124 @@ mod tests {
     fn a_single_chunk_is_kept_without_a_copy_and_many_are_joined() {
         let one = Bytes::from(b"whole".to_vec());
         let single = futures_util::stream::iter([Ok::<_, Infallible>(one.clone())]);
-        let read = now(read_bounded(single, 10)).unwrap();
-        assert_eq!(read.as_ptr(), one.as_ptr(), "the chunk itself");
-        assert_eq!(now(read_bounded(chunks(&[b"wh", b"o", b"le"]), 10)).unwrap(), one);
-        assert_eq!(now(read_bounded(chunks(&[]), 10)).unwrap(), Bytes::new());
+        let config = config(10);
+        let read = |body| {
+            let mut reservation = Reservation::empty(config.budget());
+            now(read_bounded(body, 10, None, &mut reservation))
+        };
+        let single = read(Box::pin(single) as Pin<Box<dyn Stream<Item = _>>>).unwrap();
+        assert_eq!(single.as_ptr(), one.as_ptr(), "the chunk itself");
+        assert_eq!(read(Box::pin(chunks(&[b"wh", b"o", b"le"]))).unwrap(), one);
+        assert_eq!(read(Box::pin(chunks(&[]))).unwrap(), Bytes::new());
+    }
+
+    /// `parts`, each after `pause`, then a body that never ends when
+    /// `stall`.
+    fn paced(
+        parts: &[&'static [u8]],
+        pause: Duration,
+        stall: bool,
+    ) -> impl Stream<Item = Result<Bytes, Infallible>> + use<> {
+        let parts: Vec<Bytes> = parts.iter().map(|part| Bytes::from_static(part)).collect();
+        let paced = futures_util::stream::iter(parts).then(move |part| async move {
+            tokio::time::sleep(pause).await;
+            Ok(part)
+        });
+        let forever = futures_util::stream::pending().take(usize::from(stall));
+        paced.chain(forever)
+    }
+
+    fn with_deadline(limit: usize, deadline: Duration) -> ReceiverConfig {
+        config(limit).with_body_read_deadline(deadline).unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_that_stalls_is_refused_408_at_the_deadline() {
+        let config = with_deadline(100, Duration::from_secs(1));
+        let head = RequestHead::with_authorization(Some(GOOD));
+        let started = tokio::time::Instant::now();
+        let body = paced(&[b"{\"trigger\""], Duration::from_millis(10), true);
+        let rejection = receive(&config, head, body).await.unwrap_err();
+        assert!(matches!(rejection, Rejection::BodyTimeout { .. }), "{rejection}");
+        assert_eq!(rejection.status(), 408);
+        assert!(rejection.closes_connection());
+        assert_eq!(started.elapsed(), Duration::from_secs(1));
+        assert_eq!(config.body_bytes_in_flight(), 0, "the bytes held are given back");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_is_for_the_whole_body_not_each_chunk() {
+        let config = with_deadline(100, Duration::from_secs(1));
+        let head = RequestHead::with_authorization(Some(GOOD));
+        let parts: &[&[u8]] = &[b"{\"trigger\"", b":", b"\"x\"}"];
+        let in_time = paced(parts, Duration::from_millis(300), false);
+        assert_eq!(status(receive(&config, head, in_time).await), 200);
+        let parts: &[&[u8]] = &[b"{\"trigger\"", b":", b"\"x\"", b"}"];
+        let too_slow = paced(parts, Duration::from_millis(300), false);
+        assert_eq!(status(receive(&config, head, too_slow).await), 408);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_a_deadline_a_slow_body_is_read_to_its_end() {
+        let config = config(100).without_body_read_deadline();
+        let head = RequestHead::with_authorization(Some(GOOD));
+        let slow = paced(&[b"{\"trigger\":", b"\"x\"}"], Duration::from_secs(30), false);
+        assert_eq!(status(receive(&config, head, slow).await), 200);
+    }
+
+    #[test]
+    fn a_refused_credential_needs_no_timer_and_reads_nothing() {
+        // No runtime here: a 401 never reaches the body, so no timer.
+        let head = RequestHead::with_authorization(Some(b"Basic d3Jvbmc6d3Jvbmc="));
+        let never = futures_util::stream::pending::<Result<Bytes, Infallible>>();
+        assert_eq!(status(now(receive(&config(100), head, never))), 401);
+    }
+
+    /// Polls `future` once: it stays parked, holding what it holds.
+    fn park<F: Future>(future: Pin<&mut F>) {
+        assert!(future.poll(&mut Context::from_waker(Waker::noop())).is_pending());
+    }
+
+    #[test]
+    fn a_declared_length_that_does_not_fit_the_budget_is_503_before_reading() {
+        let config = config(100).with_body_budget(100).unwrap().without_body_read_deadline();
+        let declared = |length: &'static [u8]| {
+            RequestHead::from_headers([("authorization", GOOD), ("content-length", length)])
+        };
+        let stalled = futures_util::stream::pending::<Result<Bytes, Infallible>>();
+        let mut first = Box::pin(receive(&config, declared(b"60"), stalled));
+        park(first.as_mut());
+        assert_eq!(config.body_bytes_in_flight(), 60);
+
+        let refused = now(receive(&config, declared(b"50"), chunks(&[]))).unwrap_err();
+        assert!(matches!(refused, Rejection::OverBudget { .. }), "{refused}");
+        assert_eq!(refused.status(), 503);
+        assert_eq!(refused.retry_after(), Some(Duration::from_secs(1)));
+        assert!(refused.closes_connection());
+
+        drop(first);
+        assert_eq!(config.body_bytes_in_flight(), 0);
+        let body: &[&[u8]] = &[b"{\"trigger\":\"x\"}"];
+        assert_eq!(status(now(receive(&config, declared(b"15"), chunks(body)))), 200);
+        assert_eq!(config.body_bytes_in_flight(), 0);
+    }
+
+    #[test]
+    fn a_body_without_a_length_is_counted_chunk_by_chunk() {
+        let config = config(100).with_body_budget(100).unwrap().without_body_read_deadline();
+        let head = RequestHead::with_authorization(Some(GOOD));
+        let sixty: &'static [u8] = &[b' '; 60];
+        let first_body = chunks(&[sixty]).chain(futures_util::stream::pending());
+        let mut first = Box::pin(receive(&config, head, first_body));
+        park(first.as_mut());
+        assert_eq!(config.body_bytes_in_flight(), 60);
+
+        let forty: &'static [u8] = &[b' '; 40];
+        let fits = now(receive(&config, head, chunks(&[forty]))).unwrap_err();
+        assert_eq!(fits.status(), 400, "40 more fit: read, then not a webhook");
+        let over = now(receive(&config, head, chunks(&[forty, b" "]))).unwrap_err();
+        assert!(matches!(over, Rejection::OverBudget { .. }), "{over}");
+        drop(first);
+        assert_eq!(config.body_bytes_in_flight(), 0);
     }
 }

@@ -29,6 +29,20 @@ pub enum Rejection {
     /// 400: the body could not be read to the end (the client went away).
     #[error("body could not be read")]
     BodyRead,
+    /// 408: the body did not arrive within the receiver's body-read
+    /// deadline.
+    #[error("body did not arrive within {} ms", deadline.as_millis())]
+    BodyTimeout {
+        /// The deadline for the whole body.
+        deadline: Duration,
+    },
+    /// 503: the receiver already holds its budget of body bytes in flight;
+    /// the sender should retry.
+    #[error("too many request bodies are being received")]
+    OverBudget {
+        /// How long to wait before retrying.
+        retry_after: Duration,
+    },
     /// 400: the body is not a CometChat webhook.
     #[error(transparent)]
     BadRequest(#[from] ParseError),
@@ -79,13 +93,30 @@ impl Rejection {
             Rejection::Unauthorized(_) => 401,
             Rejection::PayloadTooLarge { .. } => 413,
             Rejection::BodyRead | Rejection::BadRequest(_) => 400,
+            Rejection::BodyTimeout { .. } => 408,
             Rejection::NotConfigured(_) | Rejection::HandlerFailed => 500,
             Rejection::QueueFull { .. }
             | Rejection::InFlight { .. }
             | Rejection::ShuttingDown { .. }
             | Rejection::StoreUnavailable { .. }
-            | Rejection::Busy { .. } => 503,
+            | Rejection::Busy { .. }
+            | Rejection::OverBudget { .. } => 503,
         }
+    }
+
+    /// Whether the connection is to be closed after the answer: the body was
+    /// refused or given up before its end (401, 413, 408, 503 for the
+    /// budget, a failed read), so the rest of it is never read or drained,
+    /// and a slow or hostile sender does not keep the connection.
+    pub fn closes_connection(&self) -> bool {
+        matches!(
+            self,
+            Rejection::Unauthorized(_)
+                | Rejection::PayloadTooLarge { .. }
+                | Rejection::BodyRead
+                | Rejection::BodyTimeout { .. }
+                | Rejection::OverBudget { .. }
+        )
     }
 
     /// How long the sender should wait before retrying, for a 503.
@@ -95,7 +126,8 @@ impl Rejection {
             | Rejection::InFlight { retry_after }
             | Rejection::ShuttingDown { retry_after }
             | Rejection::StoreUnavailable { retry_after }
-            | Rejection::Busy { retry_after } => Some(*retry_after),
+            | Rejection::Busy { retry_after }
+            | Rejection::OverBudget { retry_after } => Some(*retry_after),
             _ => None,
         }
     }
@@ -111,15 +143,21 @@ impl Rejection {
     }
 
     /// Headers to send besides `Content-Type`: `WWW-Authenticate` with a
-    /// 401, `Retry-After` (whole seconds, at least 1) with a 503.
+    /// 401, `Retry-After` (whole seconds, at least 1) with a 503, then
+    /// `Connection: close` when the answer [closes the
+    /// connection](Self::closes_connection).
     pub fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = Vec::new();
         if let Rejection::Unauthorized(_) = self {
-            return vec![("www-authenticate", WWW_AUTHENTICATE.to_owned())];
+            headers.push(("www-authenticate", WWW_AUTHENTICATE.to_owned()));
         }
-        match self.retry_after() {
-            Some(wait) => vec![("retry-after", wait.as_secs().max(1).to_string())],
-            None => Vec::new(),
+        if let Some(wait) = self.retry_after() {
+            headers.push(("retry-after", wait.as_secs().max(1).to_string()));
         }
+        if self.closes_connection() {
+            headers.push(("connection", "close".to_owned()));
+        }
+        headers
     }
 }
 
@@ -133,9 +171,11 @@ mod tests {
         let cases: Vec<(Rejection, u16, Option<&str>)> = vec![
             (AuthError::Missing.into(), 401, Some("www-authenticate")),
             (AuthError::Repeated.into(), 401, Some("www-authenticate")),
-            (Rejection::PayloadTooLarge { limit: 10 }, 413, None),
+            (Rejection::PayloadTooLarge { limit: 10 }, 413, Some("connection")),
             (ParseError::MissingTrigger.into(), 400, None),
-            (Rejection::BodyRead, 400, None),
+            (Rejection::BodyRead, 400, Some("connection")),
+            (Rejection::BodyTimeout { deadline: wait }, 408, Some("connection")),
+            (Rejection::OverBudget { retry_after: wait }, 503, Some("retry-after")),
             (Rejection::NotConfigured("no receiver config"), 500, None),
             (Rejection::HandlerFailed, 500, None),
             (Rejection::QueueFull { retry_after: wait }, 503, Some("retry-after")),
@@ -151,6 +191,33 @@ mod tests {
             let body: serde_json::Value = serde_json::from_str(&rejection.body()).unwrap();
             assert_eq!(body["error"], rejection.to_string());
         }
+    }
+
+    #[test]
+    fn refusals_that_leave_the_body_unread_close_the_connection() {
+        let wait = Duration::from_secs(1);
+        let closing = [
+            Rejection::from(AuthError::Wrong),
+            Rejection::PayloadTooLarge { limit: 1 },
+            Rejection::BodyRead,
+            Rejection::BodyTimeout { deadline: wait },
+            Rejection::OverBudget { retry_after: wait },
+        ];
+        for rejection in closing {
+            assert!(rejection.closes_connection(), "{rejection}");
+            assert!(rejection.headers().contains(&("connection", "close".to_owned())));
+        }
+        let keeping = [
+            Rejection::from(ParseError::MissingTrigger),
+            Rejection::HandlerFailed,
+            Rejection::QueueFull { retry_after: wait },
+        ];
+        for rejection in keeping {
+            assert!(!rejection.closes_connection(), "{rejection}");
+            assert!(rejection.headers().iter().all(|(name, _)| *name != "connection"));
+        }
+        let timeout = Rejection::BodyTimeout { deadline: Duration::from_millis(1500) };
+        assert_eq!(timeout.to_string(), "body did not arrive within 1500 ms");
     }
 
     #[test]

@@ -10,7 +10,8 @@ pub const JSON_CONTENT_TYPE: &str = "application/json";
 
 /// The answer to a webhook request: a status, `Content-Type:
 /// application/json`, the headers the status needs (`WWW-Authenticate` with
-/// a 401, `Retry-After` with a 503) and a JSON body. Built from a
+/// a 401, `Retry-After` with a 503, `Connection: close` when the body was
+/// left unread) and a JSON body. Built from a
 /// [`Rejection`] or by the router; an adapter copies all of it into its
 /// framework's response and adds nothing, so every framework answers alike.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +44,12 @@ impl WebhookResponse {
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
         let others = self.headers.iter().map(|(name, value)| (*name, value.as_str()));
         std::iter::once(("content-type", JSON_CONTENT_TYPE)).chain(others)
+    }
+
+    /// Whether the connection is to be closed after this answer (it carries
+    /// `Connection: close`; see [`Rejection::closes_connection`]).
+    pub fn closes_connection(&self) -> bool {
+        self.header("connection").is_some_and(|value| value.eq_ignore_ascii_case("close"))
     }
 
     /// A header's value, by case-insensitive name (`Content-Type` included).
@@ -159,6 +166,8 @@ mod tests {
             Rejection::from(AuthError::Missing),
             Rejection::PayloadTooLarge { limit: 1 },
             Rejection::BodyRead,
+            Rejection::BodyTimeout { deadline: wait },
+            Rejection::OverBudget { retry_after: wait },
             Rejection::NotConfigured("x"),
             Rejection::HandlerFailed,
             Rejection::QueueFull { retry_after: wait },

@@ -34,6 +34,7 @@ mod reference;
 #[cfg(feature = "router")]
 pub mod routing;
 mod samples;
+pub mod slow_clients;
 
 pub use builder::{EventBuilder, basic_auth_header};
 pub use harness::{
