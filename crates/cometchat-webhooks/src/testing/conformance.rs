@@ -25,7 +25,8 @@
 //!
 //! # let waker = std::task::Waker::noop();
 //! # let mut context = std::task::Context::from_waker(&waker);
-//! # let mut future = std::pin::pin!(conformance::run(&mut Refuses));
+//! let mut harness = Refuses;
+//! # let mut future = std::pin::pin!(conformance::run(&mut harness));
 //! # let std::task::Poll::Ready(result) = future.as_mut().poll(&mut context) else { panic!() };
 //! let failures = result.unwrap_err();
 //! assert!(failures.to_string().contains("expected status 200, got 405"));
