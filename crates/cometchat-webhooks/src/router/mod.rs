@@ -24,6 +24,7 @@ pub use before_message::BeforeMessageOutcome;
 pub use builder::RouterBuilder;
 pub use dedupe::{Claim, DedupeFuture, Deduper, MemoryDeduper};
 pub use delivery::Delivery;
+pub use handler::{BeforeMessageOutput, Handler, HandlerOutput, State};
 
 use crate::contract::WebhookResponse;
 use crate::event::Event;
