@@ -160,7 +160,7 @@ pub(crate) mod sealed {
 
     use std::marker::PhantomData;
 
-    use super::{BeforeMessageOutcome, BoxError, Reply, State, accepted_body};
+    use super::{BeforeMessageOutcome, BoxError, Reply, State, accepted_body, with_sources};
 
     /// The handler is called with only its input.
     #[derive(Debug)]
@@ -216,7 +216,7 @@ pub(crate) mod sealed {
 
     impl<E: Into<BoxError>> IntoReply for Result<(), E> {
         fn into_reply(self) -> Reply {
-            self.map(|()| accepted_body()).map_err(Into::into)
+            self.map(|()| accepted_body()).map_err(with_sources)
         }
     }
 
@@ -228,7 +228,7 @@ pub(crate) mod sealed {
 
     impl<E: Into<BoxError>> IntoReply for Result<BeforeMessageOutcome, E> {
         fn into_reply(self) -> Reply {
-            self.map(|outcome| outcome.body()).map_err(Into::into)
+            self.map(|outcome| outcome.body()).map_err(with_sources)
         }
     }
 
@@ -285,6 +285,31 @@ where
     }
 }
 
+/// A handler's error as the router logs it: the log line shows an error's
+/// `Display`, which for most errors leaves out their causes.
+fn with_sources(error: impl Into<BoxError>) -> BoxError {
+    Box::new(HandlerFailure(error.into()))
+}
+
+/// Displays as `error: cause: cause …`. It reports no `source` of its own,
+/// so a reporter that walks sources does not print the chain twice.
+#[derive(Debug)]
+struct HandlerFailure(BoxError);
+
+impl fmt::Display for HandlerFailure {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(formatter, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
+impl Error for HandlerFailure {}
+
 /// Routing hands a typed handler only its own trigger's decoded payload, so
 /// this is a defect in the routing table, reported as a failed handler
 /// rather than a panic.
@@ -320,3 +345,20 @@ impl fmt::Display for RoutingDefect {
 }
 
 impl Error for RoutingDefect {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("the order could not be saved")]
+    struct SaveFailed(#[source] std::io::Error);
+
+    #[test]
+    fn a_handler_error_displays_its_whole_source_chain() {
+        let error = with_sources(SaveFailed(std::io::Error::other("disk full")));
+        assert_eq!(error.to_string(), "the order could not be saved: disk full");
+        let plain = with_sources("the database is down");
+        assert_eq!(plain.to_string(), "the database is down");
+    }
+}
