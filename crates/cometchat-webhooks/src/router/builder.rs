@@ -111,7 +111,7 @@ impl RouterBuilder {
     }
 
     /// Decides the fate of a message announced by the legacy, synchronous
-    /// `before_message` webhook: its [`BeforeMessageOutcome`] is the
+    /// `before_message` webhook: its [`BeforeMessageOutcome`](super::BeforeMessageOutcome) is the
     /// response body. Always run inline, never queued or de-duplicated,
     /// because CometChat waits for this answer. The handler returns a
     /// [`BeforeMessageOutcome`](super::BeforeMessageOutcome) or a `Result` of one (see
