@@ -2,27 +2,14 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{FromRef, State};
 use axum::http::{Request, StatusCode};
 use axum::routing::post;
-use cometchat_webhooks_axum::testing::{basic_auth_header, sample_body};
+use cometchat_webhooks_axum::testing::sample_body;
 use cometchat_webhooks_axum::{
-    BasicAuth, CometChatEvent, CometChatRejection, Event, ReceiverConfig, Rejection, Trigger,
+    BasicAuth, CometChatEvent, CometChatRejection, ReceiverConfig, Rejection, Trigger,
 };
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-
-#[derive(Clone)]
-struct AppState {
-    name: &'static str,
-    webhooks: ReceiverConfig,
-}
-
-impl FromRef<AppState> for ReceiverConfig {
-    fn from_ref(state: &AppState) -> Self {
-        state.webhooks.clone()
-    }
-}
 
 fn webhook(authorization: &str) -> Request<Body> {
     Request::post("/hook")
@@ -34,20 +21,6 @@ fn webhook(authorization: &str) -> Request<Body> {
 async fn body_text(response: axum::response::Response) -> String {
     let bytes = response.into_body().collect().await.expect("a readable body").to_bytes();
     String::from_utf8(bytes.to_vec()).expect("UTF-8")
-}
-
-#[tokio::test]
-async fn the_config_comes_from_an_existing_app_state() {
-    let handler = |State(state): State<AppState>, event: CometChatEvent| async move {
-        let event: Event = event.into_inner();
-        format!("{} got {}", state.name, event.trigger())
-    };
-    let webhooks = ReceiverConfig::new(BasicAuth::new("cometchat", "secret").unwrap());
-    let app =
-        Router::new().route("/hook", post(handler)).with_state(AppState { name: "shop", webhooks });
-    let response = app.oneshot(webhook(&basic_auth_header("cometchat", "secret"))).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(body_text(response).await, "shop got message_sent");
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
-//! warp's request in, the contract's answer out: [`receive`],
+//! warp's request in, the contract's answer out: [`receive`], [`webhook`],
 //! [`cometchat_event`], [`CometChatRejection`] and [`recover`].
 
 use std::fmt;
+use std::future::Future;
 use std::ops::Deref;
 
 use cometchat_webhooks::contract::{self, RequestHead};
@@ -49,12 +50,57 @@ impl From<CometChatEvent> for Event {
     }
 }
 
+/// A filter that receives the webhook with `config` and answers it: with
+/// `handler`'s reply for a verified, decoded event, or with the contract's
+/// answer (401, 413, 400: status, headers and body) for a refused request.
+///
+/// It never rejects a request it has started to receive, so a refusal is
+/// answered the same with or without [`recover`] and whatever routes are
+/// combined after it by `or`: a catch-all cannot turn a wrong password into
+/// a 200. Put the path and method filters before it.
+///
+/// ```
+/// use cometchat_webhooks_warp::{BasicAuth, CometChatEvent, ReceiverConfig, webhook};
+/// use warp::Filter;
+///
+/// let config = ReceiverConfig::new(BasicAuth::new("cometchat", "secret")?);
+/// let webhooks = warp::path!("webhooks" / "cometchat")
+///     .and(warp::post())
+///     .and(webhook(config, |event: CometChatEvent| async move { event.trigger().to_owned() }));
+/// let app = webhooks.or(warp::any().map(|| "the rest of the app"));
+/// # let _ = app;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn webhook<H, Fut, R>(
+    config: ReceiverConfig,
+    handler: H,
+) -> impl Filter<Extract = (Response,), Error = warp::Rejection> + Clone
+where
+    H: Fn(CometChatEvent) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = R> + Send,
+    R: Reply,
+{
+    warp::header::headers_cloned().and(warp::body::stream()).then(
+        move |headers: HeaderMap, body| {
+            let (config, handler) = (config.clone(), handler.clone());
+            async move {
+                match receive(&config, &headers, body).await {
+                    Ok(event) => handler(CometChatEvent(event)).await.into_response(),
+                    Err(rejection) => CometChatRejection(rejection).response(),
+                }
+            }
+        },
+    )
+}
+
 /// A filter that extracts a [`CometChatEvent`] by running [`receive`] with
 /// `config`, or rejects with a [`CometChatRejection`].
 ///
-/// Put [`recover`] on the route that uses it: a warp rejection is not an
-/// answer, and without `recover` the request would go on to the app's other
-/// routes, or end as warp's own 404/405 or 500.
+/// Prefer [`webhook`], which answers refusals itself. This filter is for a
+/// route that needs the event as one argument among others, and then needs
+/// [`recover`] on that route: a warp rejection is not an answer, and without
+/// `recover` the request would go on to the app's other routes (a catch-all
+/// would answer a wrong password with 200), or end as warp's own 500.
 pub fn cometchat_event(
     config: ReceiverConfig,
 ) -> impl Filter<Extract = (CometChatEvent,), Error = warp::Rejection> + Clone {

@@ -7,7 +7,7 @@ mod filter;
 #[cfg(feature = "router")]
 mod mount;
 
-pub use filter::{CometChatEvent, CometChatRejection, cometchat_event, receive, recover};
+pub use filter::{CometChatEvent, CometChatRejection, cometchat_event, receive, recover, webhook};
 #[cfg(feature = "router")]
 pub use mount::mount;
 

@@ -19,6 +19,7 @@ mod head;
 mod receive;
 mod rejection;
 mod response;
+mod trace;
 
 pub use config::ReceiverConfig;
 pub use head::RequestHead;

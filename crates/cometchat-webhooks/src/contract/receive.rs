@@ -61,7 +61,21 @@ use crate::event::Event;
 /// # Ok(())
 /// # }
 /// ```
+///
+/// Each refusal is logged at `info` (target `cometchat_webhooks::refused`)
+/// with its status and a fixed reason; never the credentials or the body.
 pub async fn receive<Chunks, Error>(
+    config: &ReceiverConfig,
+    head: RequestHead<'_>,
+    body: Chunks,
+) -> Result<Event, Rejection>
+where
+    Chunks: Stream<Item = Result<Bytes, Error>>,
+{
+    receive_steps(config, head, body).await.inspect_err(super::trace::refused)
+}
+
+async fn receive_steps<Chunks, Error>(
     config: &ReceiverConfig,
     head: RequestHead<'_>,
     body: Chunks,

@@ -9,11 +9,11 @@ use tokio::sync::Semaphore;
 
 use super::WebhookRouter;
 use super::background::{BackgroundConfig, Queue};
-use super::before_message::BeforeMessageOutcome;
 use super::dedupe::Deduper;
 use super::delivery::Delivery;
 use super::dispatch::Dispatcher;
-use super::handler::{self, BoxError};
+use super::handler::sealed::States;
+use super::handler::{self, BeforeMessageOutput, Handler, HandlerOutput};
 use super::routes::Routes;
 use crate::event::Event;
 use crate::payload::BeforeMessage;
@@ -21,14 +21,17 @@ use crate::trigger::{Category, Trigger, TypedPayload};
 
 /// Collects handlers; [`build`](Self::build) turns it into a [`WebhookRouter`].
 ///
-/// Handlers are async closures returning `Result<(), E>` for any error type
-/// that converts into `Box<dyn Error + Send + Sync>`; they reach application
-/// state through what they capture (an `Arc`, a pool handle). Registering a
-/// second handler for the same trigger, category, unknown or fallback slot
-/// replaces the first.
+/// Handlers are async closures returning `()`, or `Result<(), E>` for any
+/// error type that converts into `Box<dyn Error + Send + Sync>` (see
+/// [`HandlerOutput`]). They reach application state as a second argument,
+/// `State(app): State<Arc<App>>`, registered once with
+/// [`with_state`](Self::with_state), or through what they capture.
+/// Registering a second handler for the same trigger, category, unknown or
+/// fallback slot replaces the first.
 #[must_use = "a router builder does nothing until it is built"]
 pub struct RouterBuilder {
     routes: Routes,
+    states: States,
     deduper: Option<Arc<dyn Deduper>>,
     retry_after: Duration,
     handler_timeout: Duration,
@@ -50,11 +53,42 @@ impl RouterBuilder {
     pub(crate) fn new() -> Self {
         Self {
             routes: Routes::new(),
+            states: States::default(),
             deduper: None,
             retry_after: Self::DEFAULT_RETRY_AFTER,
             handler_timeout: Self::DEFAULT_HANDLER_TIMEOUT,
             max_inline_handlers: Self::DEFAULT_MAX_INLINE_HANDLERS,
         }
+    }
+
+    /// Registers `state` for the handlers registered after this call that
+    /// take a [`State<S>`](super::State) argument of its type; each call
+    /// gets a clone. One state per type: registering another of the same
+    /// type replaces it for the handlers registered afterwards.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    ///
+    /// use cometchat_webhooks::payload::MessageSent;
+    /// use cometchat_webhooks::router::{State, WebhookRouter};
+    ///
+    /// struct App {
+    ///     messages: AtomicU64,
+    /// }
+    ///
+    /// let app = Arc::new(App { messages: AtomicU64::new(0) });
+    /// let router = WebhookRouter::builder()
+    ///     .with_state(Arc::clone(&app))
+    ///     .on(|_sent: MessageSent, State(app): State<Arc<App>>| async move {
+    ///         app.messages.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build();
+    /// # let _ = router;
+    /// ```
+    pub fn with_state<S: Clone + Send + Sync + 'static>(mut self, state: S) -> Self {
+        self.states.insert(state);
+        self
     }
 
     /// Runs `handler` for every event of the trigger its argument type
@@ -63,77 +97,74 @@ impl RouterBuilder {
     /// For `BeforeMessage` this delivers the message unchanged after the
     /// handler succeeds; use [`on_before_message`](Self::on_before_message)
     /// to decide its fate.
-    pub fn on<T, F, Fut, E>(mut self, handler: F) -> Self
+    ///
+    /// # Panics
+    /// When the handler takes a [`State<S>`](super::State) and no `S` was
+    /// registered with [`with_state`](Self::with_state) before it.
+    pub fn on<T, H, M>(mut self, handler: H) -> Self
     where
         T: TypedPayload,
-        F: Fn(T) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<(), E>> + Send + 'static,
-        E: Into<BoxError>,
+        H: Handler<T, M, Output: HandlerOutput>,
     {
-        self.routes.set_trigger(T::TRIGGER, handler::typed(handler));
+        self.routes.set_trigger(T::TRIGGER, handler::typed(handler, &self.states));
         self
     }
 
     /// Like [`on`](Self::on), also passing the [`Delivery`]: app id,
     /// webhook id, idempotency key, raw bytes and the whole event. The
     /// payload is a clone of the one in the event.
-    pub fn on_with_delivery<T, F, Fut, E>(mut self, handler: F) -> Self
+    pub fn on_with_delivery<T, F, Fut>(mut self, handler: F) -> Self
     where
         T: TypedPayload + Clone,
         F: Fn(T, Delivery) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<(), E>> + Send + 'static,
-        E: Into<BoxError>,
+        Fut: Future<Output: HandlerOutput> + Send + 'static,
     {
         self.routes.set_trigger(T::TRIGGER, handler::typed_with_delivery(handler));
         self
     }
 
     /// Decides the fate of a message announced by the legacy, synchronous
-    /// `before_message` webhook: its [`BeforeMessageOutcome`] is the
+    /// `before_message` webhook: its [`BeforeMessageOutcome`](super::BeforeMessageOutcome) is the
     /// response body. Always run inline, never queued or de-duplicated,
-    /// because CometChat waits for this answer.
-    pub fn on_before_message<F, Fut, E>(mut self, handler: F) -> Self
+    /// because CometChat waits for this answer. The handler returns a
+    /// [`BeforeMessageOutcome`](super::BeforeMessageOutcome) or a `Result` of one (see
+    /// [`BeforeMessageOutput`]); it may take a [`State<S>`](super::State)
+    /// as [`on`](Self::on) handlers do.
+    pub fn on_before_message<H, M>(mut self, handler: H) -> Self
     where
-        F: Fn(BeforeMessage) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<BeforeMessageOutcome, E>> + Send + 'static,
-        E: Into<BoxError>,
+        H: Handler<BeforeMessage, M, Output: BeforeMessageOutput>,
     {
-        self.routes.set_trigger(Trigger::BeforeMessage, handler::before_message(handler));
+        let handler = handler::before_message(handler, &self.states);
+        self.routes.set_trigger(Trigger::BeforeMessage, handler);
         self
     }
 
     /// Runs `handler` for events of `category` that have no handler of their
     /// own, including events whose `data` did not fit its type.
-    pub fn on_category<F, Fut, E>(mut self, category: Category, handler: F) -> Self
+    pub fn on_category<H, M>(mut self, category: Category, handler: H) -> Self
     where
-        F: Fn(Event) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<(), E>> + Send + 'static,
-        E: Into<BoxError>,
+        H: Handler<Event, M, Output: HandlerOutput>,
     {
-        self.routes.set_category(category, handler::whole_event(handler));
+        self.routes.set_category(category, handler::whole_event(handler, &self.states));
         self
     }
 
     /// Runs `handler` for triggers this version does not know; their `data`
     /// is kept raw ([`Event::raw_data`]).
-    pub fn on_unknown<F, Fut, E>(mut self, handler: F) -> Self
+    pub fn on_unknown<H, M>(mut self, handler: H) -> Self
     where
-        F: Fn(Event) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<(), E>> + Send + 'static,
-        E: Into<BoxError>,
+        H: Handler<Event, M, Output: HandlerOutput>,
     {
-        self.routes.set_unknown(handler::whole_event(handler));
+        self.routes.set_unknown(handler::whole_event(handler, &self.states));
         self
     }
 
     /// Runs `handler` for every event no other handler takes.
-    pub fn fallback<F, Fut, E>(mut self, handler: F) -> Self
+    pub fn fallback<H, M>(mut self, handler: H) -> Self
     where
-        F: Fn(Event) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<(), E>> + Send + 'static,
-        E: Into<BoxError>,
+        H: Handler<Event, M, Output: HandlerOutput>,
     {
-        self.routes.set_fallback(handler::whole_event(handler));
+        self.routes.set_fallback(handler::whole_event(handler, &self.states));
         self
     }
 

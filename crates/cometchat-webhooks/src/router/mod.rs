@@ -30,6 +30,7 @@ pub use dedupe::{Claim, DedupeFuture, Deduper, MemoryDeduper};
 pub use delivery::Delivery;
 #[cfg(feature = "durable")]
 pub use durable::{DurableConfig, DurableConfigError};
+pub use handler::{BeforeMessageOutput, Handler, HandlerOutput, State};
 pub use shutdown::{ShutdownReport, UnfinishedDelivery};
 
 use crate::contract::WebhookResponse;
