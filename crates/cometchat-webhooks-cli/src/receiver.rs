@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::extract::{FromRef, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use cometchat_webhooks::delivery::EventQueue;
@@ -62,15 +62,8 @@ pub(crate) struct LocalReceiver {
 
 #[derive(Clone)]
 struct AppState {
-    config: ReceiverConfig,
     router: WebhookRouter,
     reporter: Reporter,
-}
-
-impl FromRef<AppState> for ReceiverConfig {
-    fn from_ref(state: &AppState) -> Self {
-        state.config.clone()
-    }
 }
 
 impl LocalReceiver {
@@ -86,15 +79,13 @@ impl LocalReceiver {
             None => build_router(settings.save_dir, Arc::clone(&settings.reporter)),
             Some(durable) => build_durable_router(durable)?,
         };
-        let state = AppState {
-            config: ReceiverConfig::new(settings.auth),
-            router: router.clone(),
-            reporter: settings.reporter,
-        };
-        // Any path: the URL configured in CometChat may carry one.
+        let state = AppState { router: router.clone(), reporter: settings.reporter };
+        // Any path: the URL configured in CometChat may carry one. The
+        // extractor finds the receiver's configuration in an extension.
         let app = axum::Router::new()
             .route("/", post(receive))
             .route("/{*path}", post(receive))
+            .layer(axum::Extension(ReceiverConfig::new(settings.auth)))
             .with_state(state);
         Ok(Self { listener, app, address, router })
     }
