@@ -4,6 +4,10 @@
 //! until it fits or the misfit is one that cannot be set aside: an identity
 //! field ([`IDENTITY_FIELDS`]), a missing required field, or `data` itself.
 //! Payloads that fit never come here, so the single pass keeps its speed.
+//!
+//! A payload typed here was decoded from `data` re-encoded (keys sorted,
+//! numbers in serde_json's spelling), so its raw-JSON fields hold that
+//! re-encoding; [`Event::raw`](crate::Event::raw) still has the body as sent.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
