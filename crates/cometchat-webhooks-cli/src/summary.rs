@@ -162,8 +162,7 @@ mod tests {
 
     #[test]
     fn a_misfit_names_its_path_from_the_root() {
-        let event =
-            EventBuilder::new(Trigger::MessageSent).set("data.message.id", vec![1]).build();
+        let event = EventBuilder::new(Trigger::MessageSent).set("data.message.id", vec![1]).build();
         let summary = EventSummary::of(&event);
         assert_eq!(summary.variant, "Undecodable");
         let not_decoded = summary.not_decoded.expect("the message id does not fit");

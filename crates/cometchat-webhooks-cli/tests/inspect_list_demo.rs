@@ -56,7 +56,11 @@ fn inspect_shows_the_path_that_did_not_decode() {
     let text = stdout(&output);
     assert!(text.contains("decoded as       Undecodable"), "{text}");
     assert!(text.contains("did not decode   data.group.guid (as GroupCreated): "), "{text}");
-    assert!(stderr(&output).contains("did not decode typed: data.group.guid"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("did not decode typed: data.group.guid"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = run_with_stdin(&["inspect", "--json"], br#"{"trigger":"brand_new","data":{}}"#);
     assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));

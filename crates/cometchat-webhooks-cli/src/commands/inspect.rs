@@ -99,8 +99,7 @@ mod tests {
 
     #[test]
     fn names_the_path_that_did_not_decode() {
-        let event =
-            EventBuilder::new(Trigger::MessageSent).set("data.message.id", vec![1]).build();
+        let event = EventBuilder::new(Trigger::MessageSent).set("data.message.id", vec![1]).build();
         let text = plain(&event);
         assert!(text.contains("decoded as       Undecodable"), "{text}");
         assert!(text.contains("did not decode   data.message.id (as MessageSent)"), "{text}");
