@@ -150,6 +150,8 @@ pub(crate) enum CliError {
 
     #[error("`{key}` is {state}, not a dead letter: only dead letters are redriven")]
     NotDead { key: String, state: &'static str },
+    #[error("{name} is a webhook, but its `data` did not decode typed: {reason}")]
+    NotTyped { name: String, reason: String },
 }
 
 /// Exit codes scripts can tell apart (also in the README's Queue section).
@@ -162,6 +164,9 @@ pub(crate) mod exit_code {
     pub(crate) const NO_SUCH_KEY: u8 = 3;
     /// The store cannot be opened or reached, or an operation on it failed.
     pub(crate) const STORE: u8 = 4;
+    /// `inspect`: the body is a webhook, but its `data` did not decode into
+    /// the typed payload (an unknown trigger, or `data` that does not fit).
+    pub(crate) const NOT_TYPED: u8 = 5;
 }
 
 impl CliError {
@@ -172,6 +177,7 @@ impl CliError {
                 exit_code::USAGE
             }
             Self::NoSuchEvent { .. } | Self::NotDead { .. } => exit_code::NO_SUCH_KEY,
+            Self::NotTyped { .. } => exit_code::NOT_TYPED,
             Self::NoStoreFile { .. }
             | Self::StoreIsDirectory { .. }
             | Self::StoreLocked { .. }

@@ -33,6 +33,16 @@ pub(crate) struct EventSummary {
     pub(crate) media_urls: Vec<String>,
     /// What did not decode, and where.
     pub(crate) not_decoded: Option<NotDecoded>,
+    /// Values that did not fit their fields and were set aside, keeping
+    /// the event typed.
+    pub(crate) set_aside: Vec<SetAsideSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SetAsideSummary {
+    /// JSON path from the body's root (`data.message.sentAt`).
+    pub(crate) path: String,
+    pub(crate) reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +84,14 @@ impl EventSummary {
             idempotency_key: event.idempotency_key().into_string(),
             media_urls: event_media_urls(event).into_iter().map(str::to_owned).collect(),
             not_decoded: not_decoded(event),
+            set_aside: event
+                .set_aside()
+                .iter()
+                .map(|value| SetAsideSummary {
+                    path: path_from_root(&value.path),
+                    reason: value.reason.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -144,12 +162,11 @@ mod tests {
 
     #[test]
     fn a_misfit_names_its_path_from_the_root() {
-        let event =
-            EventBuilder::new(Trigger::MessageSent).set("data.message.sentAt", "soon").build();
+        let event = EventBuilder::new(Trigger::MessageSent).set("data.message.id", vec![1]).build();
         let summary = EventSummary::of(&event);
         assert_eq!(summary.variant, "Undecodable");
-        let not_decoded = summary.not_decoded.expect("sentAt does not fit");
-        assert_eq!(not_decoded.path, "data.message.sentAt");
+        let not_decoded = summary.not_decoded.expect("the message id does not fit");
+        assert_eq!(not_decoded.path, "data.message.id");
         assert_eq!(not_decoded.expected, "MessageSent");
     }
 

@@ -4,7 +4,7 @@ mod support;
 
 use cometchat_webhooks::testing::{EventBuilder, SHAPE_VARIANTS, samples};
 use cometchat_webhooks::{Event, Trigger};
-use serde_json::Value;
+use serde_json::{Value, json};
 use support::{run, run_with_stdin, stderr, stdout};
 
 #[test]
@@ -47,17 +47,43 @@ fn inspect_json_carries_the_same_facts_as_the_library() {
 
 #[test]
 fn inspect_shows_the_path_that_did_not_decode() {
-    let body = EventBuilder::new(Trigger::GroupCreated).set("data.group.createdAt", "later").body();
+    // The group's id does not fit: the event cannot be typed. A webhook whose
+    // data does not fit is still a webhook: it is shown in full, and the exit
+    // code (5) tells scripts it was not typed.
+    let body = EventBuilder::new(Trigger::GroupCreated).set("data.group.guid", json!([1])).body();
     let output = run_with_stdin(&["inspect", "-"], &body);
-    assert!(output.status.success(), "a webhook whose data does not fit is still a webhook");
+    assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("decoded as       Undecodable"), "{text}");
-    assert!(text.contains("did not decode   data.group.createdAt (as GroupCreated): "), "{text}");
+    assert!(text.contains("did not decode   data.group.guid (as GroupCreated): "), "{text}");
+    assert!(
+        stderr(&output).contains("did not decode typed: data.group.guid"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = run_with_stdin(&["inspect", "--json"], br#"{"trigger":"brand_new","data":{}}"#);
+    assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
     let json: Value = serde_json::from_str(&stdout(&output)).expect("JSON output");
     assert_eq!(json["variant"], "Unknown");
     assert_eq!(json["not_decoded"]["path"], "data");
+}
+
+#[test]
+fn inspect_shows_values_set_aside_and_succeeds() {
+    // A field that does not fit, outside the event's identity, is set aside:
+    // the event stays typed and `inspect` exits 0.
+    let body = EventBuilder::new(Trigger::GroupCreated).set("data.group.createdAt", "later").body();
+    let output = run_with_stdin(&["inspect", "-"], &body);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("decoded as       GroupCreated"), "{text}");
+    assert!(text.contains("set aside        data.group.createdAt: "), "{text}");
+
+    let output = run_with_stdin(&["inspect", "--json"], &body);
+    let json: Value = serde_json::from_str(&stdout(&output)).expect("JSON output");
+    assert_eq!(json["typed"], true);
+    assert_eq!(json["set_aside"][0]["path"], "data.group.createdAt");
 }
 
 #[test]

@@ -66,13 +66,11 @@ fn listen_prints_saves_and_replay_round_trips_the_exact_bytes() {
     assert_eq!(line["idempotency_key"], expected_key.as_str());
 
     assert!(
-        send(&listener.url, "message_sent", &["--set", r#"data.message.sentAt="soon""#])
-            .status
-            .success()
+        send(&listener.url, "message_sent", &["--set", r#"data.message.id=[1]"#]).status.success()
     );
     let line = json(&listener.next_line());
     assert_eq!(line["variant"], "Undecodable");
-    assert_eq!(line["not_decoded"]["path"], "data.message.sentAt");
+    assert_eq!(line["not_decoded"]["path"], "data.message.id");
 
     let output = run(&[
         "send",

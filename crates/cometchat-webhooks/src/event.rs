@@ -9,7 +9,7 @@ use crate::decode::{Envelope, decode_body};
 use crate::error::ParseError;
 use crate::idempotency::{IdempotencyKey, idempotency_key};
 use crate::model::{Message, Millis, Recipient, Timestamp};
-use crate::payload::DataError;
+use crate::payload::{DataError, SetAside};
 use crate::trigger::{Payload, Trigger, TypedPayload};
 
 /// A CometChat webhook delivery: its envelope, its typed payload and the
@@ -26,6 +26,7 @@ use crate::trigger::{Payload, Trigger, TypedPayload};
 pub struct Event {
     envelope: Envelope,
     payload: Payload,
+    set_aside: Vec<SetAside>,
     raw: Bytes,
 }
 
@@ -37,8 +38,8 @@ impl Event {
 
     /// Decodes a webhook body without copying it.
     pub fn from_bytes(body: Bytes) -> Result<Self, ParseError> {
-        let (envelope, payload) = decode_body(&body)?;
-        Ok(Self { envelope, payload, raw: body })
+        let (envelope, payload, set_aside) = decode_body(&body)?;
+        Ok(Self { envelope, payload, set_aside, raw: body })
     }
 
     /// The trigger name as sent (`message_sent`, or a name this version does
@@ -69,6 +70,14 @@ impl Event {
             Payload::Undecodable(undecodable) => Some(&undecodable.error),
             _ => None,
         }
+    }
+
+    /// The values in `data` that did not fit their fields and were set
+    /// aside to keep the event typed (each field reads as absent), with
+    /// their paths and reasons. Empty when everything fit, and for events
+    /// that are not typed (see [`Event::decode_error`]).
+    pub fn set_aside(&self) -> &[SetAside] {
+        &self.set_aside
     }
 
     /// The typed payload.

@@ -15,9 +15,17 @@ pub(crate) fn run(args: &InspectArgs) -> Result<(), CliError> {
         .map_err(|source| CliError::NotAWebhook { name: describe(&args.file), source })?;
     let summary = EventSummary::of(&event);
     if args.json {
-        print_json_pretty(&summary)
+        print_json_pretty(&summary)?;
     } else {
-        print_line(render(&summary, Palette::for_stdout()).trim_end())
+        print_line(render(&summary, Palette::for_stdout()).trim_end())?;
+    }
+    // Shown above in full; the exit code lets scripts tell it apart.
+    match &summary.not_decoded {
+        Some(problem) => Err(CliError::NotTyped {
+            name: describe(&args.file),
+            reason: format!("{} (as {}): {}", problem.path, problem.expected, problem.reason),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -54,6 +62,10 @@ fn render(summary: &EventSummary, palette: Palette) -> String {
         None => (Some("nothing: every field fit its type".to_owned()), None),
     };
     rows.push(("did not decode", not_decoded.0, not_decoded.1));
+    for value in &summary.set_aside {
+        let text = format!("{}: {}", value.path, value.reason);
+        rows.push(("set aside", Some(text.clone()), Some(palette.warn(text))));
+    }
 
     let mut table = Table::default();
     for (label, text, painted) in rows {
@@ -87,10 +99,9 @@ mod tests {
 
     #[test]
     fn names_the_path_that_did_not_decode() {
-        let event =
-            EventBuilder::new(Trigger::MessageSent).set("data.message.sentAt", "soon").build();
+        let event = EventBuilder::new(Trigger::MessageSent).set("data.message.id", vec![1]).build();
         let text = plain(&event);
         assert!(text.contains("decoded as       Undecodable"), "{text}");
-        assert!(text.contains("did not decode   data.message.sentAt (as MessageSent)"), "{text}");
+        assert!(text.contains("did not decode   data.message.id (as MessageSent)"), "{text}");
     }
 }

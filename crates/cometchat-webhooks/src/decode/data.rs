@@ -1,4 +1,5 @@
 //! `data` kept raw by the envelope reading, decoded by trigger: typed when it
+//! fits, typed with the values that do not fit set aside when its identity
 //! fits, [`Payload::Undecodable`] with the reason when it does not,
 //! [`Payload::Unknown`] for a trigger this version does not know.
 
@@ -6,23 +7,27 @@ use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::value::RawValue;
 
+use super::repair::{Fatal, decode_setting_aside};
 use crate::decode::raw_json::RawJson;
-use crate::payload::{DataError, UndecodablePayload, UnknownPayload};
+use crate::payload::{DataError, SetAside, UndecodablePayload, UnknownPayload};
 use crate::trigger::{Payload, PayloadTypeStep, Trigger, TypedPayload};
 
 /// Decodes `data` (`None` when the body has none) for the trigger named
-/// `trigger`.
-pub(super) fn decode_raw(trigger: &str, data: Option<&RawValue>) -> Payload {
+/// `trigger`, with the values set aside to type it.
+pub(super) fn decode_raw(trigger: &str, data: Option<&RawValue>) -> (Payload, Vec<SetAside>) {
     let data_text = data.map_or("null", RawValue::get);
     match Trigger::from_wire(trigger) {
         Some(trigger) => {
             let trigger = resolve_shape(trigger, data_text);
             trigger.with_payload_type(DecodeRaw { trigger, data: data_text })
         }
-        None => Payload::Unknown(UnknownPayload {
-            trigger: trigger.to_owned(),
-            data: data.map_or_else(RawJson::null, RawJson::from_trusted),
-        }),
+        None => (
+            Payload::Unknown(UnknownPayload {
+                trigger: trigger.to_owned(),
+                data: data.map_or_else(RawJson::null, RawJson::from_trusted),
+            }),
+            Vec::new(),
+        ),
     }
 }
 
@@ -49,38 +54,42 @@ fn resolve_shape(trigger: Trigger, data: &str) -> Trigger {
     }
 }
 
-/// Decodes `data` as the trigger's payload type; a misfit is `Undecodable`.
+/// Decodes `data` as the trigger's payload type. A misfit is set aside
+/// field by field; a misfit that cannot be set aside is `Undecodable`.
 struct DecodeRaw<'a> {
     trigger: Trigger,
     data: &'a str,
 }
 
 impl PayloadTypeStep for DecodeRaw<'_> {
-    type Output = Payload;
+    type Output = (Payload, Vec<SetAside>);
 
-    fn run<T: TypedPayload + DeserializeOwned>(self, wrap: fn(Box<T>) -> Payload) -> Payload {
-        match serde_json::from_str::<Box<T>>(self.data) {
-            Ok(typed) => wrap(typed),
-            Err(_) => Payload::Undecodable(explain::<T>(self.trigger, self.data)),
+    fn run<T: TypedPayload + DeserializeOwned>(
+        self,
+        wrap: fn(Box<T>) -> Payload,
+    ) -> (Payload, Vec<SetAside>) {
+        if let Ok(typed) = serde_json::from_str::<Box<T>>(self.data) {
+            return (wrap(typed), Vec::new());
+        }
+        match decode_setting_aside::<Box<T>>(self.data) {
+            Ok((typed, set_aside)) => (wrap(typed), set_aside),
+            Err(fatal) => {
+                (Payload::Undecodable(undecodable::<T>(self.trigger, self.data, fatal)), Vec::new())
+            }
         }
     }
 }
 
-/// Decodes again, tracking the path, to explain a failure. Only runs on the
-/// failure path, so successful decodes pay nothing for the path.
-fn explain<T: DeserializeOwned>(trigger: Trigger, data: &str) -> UndecodablePayload {
-    let mut deserializer = serde_json::Deserializer::from_str(data);
-    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(error) => (error.path().to_string(), error.into_inner().to_string()),
-        Ok(_) => (".".to_owned(), "decoding was not repeatable".to_owned()),
-    };
+/// `data` as sent, with why it could not be typed.
+fn undecodable<T>(trigger: Trigger, data: &str, fatal: Fatal) -> UndecodablePayload {
     let raw = serde_json::from_str::<&RawValue>(data)
         .map(RawJson::from_trusted)
         .unwrap_or_else(|_| RawJson::null());
+    let path = if fatal.path.is_empty() { ".".to_owned() } else { fatal.path };
     UndecodablePayload {
         trigger,
         data: raw,
-        error: DataError { expected: short_type_name::<T>(), path, message },
+        error: DataError { expected: short_type_name::<T>(), path, message: fatal.message },
     }
 }
 

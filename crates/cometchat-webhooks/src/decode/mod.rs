@@ -7,34 +7,47 @@
 //! 3. `data`: otherwise `data` was kept raw and is decoded now, by trigger
 //!    (resolving the legacy receipts by shape), or kept as unknown or
 //!    undecodable with the reason;
-//! 4. `lenient` and `raw_json`: the field decoders for CometChat's
+//! 4. `repair` (only when `data` did not fit): each value that does not fit
+//!    and does not identify the event is set aside, and `data` decoded again;
+//! 5. `lenient` and `raw_json`: the field decoders for CometChat's
 //!    inconsistent fields, and JSON kept byte for byte.
 
 mod data;
 mod envelope;
 pub(crate) mod lenient;
 pub(crate) mod raw_json;
+mod repair;
 
 pub use envelope::{Envelope, Origin};
 
 use crate::error::ParseError;
+use crate::payload::SetAside;
 use crate::trigger::Payload;
 
-/// Decodes a webhook body into its envelope and typed payload. Fails only
-/// when the body is not a JSON object with a string `trigger`.
+/// Decodes a webhook body into its envelope, typed payload and the values
+/// set aside to type it. Fails only when the body is not a JSON object with a
+/// string `trigger`.
 // Inlined into `Event::from_bytes`, so the envelope and payload are built in
 // place instead of being moved through a returned tuple.
 #[inline]
-pub(crate) fn decode_body(body: &[u8]) -> Result<(Envelope, Payload), ParseError> {
+pub(crate) fn decode_body(body: &[u8]) -> Result<(Envelope, Payload, Vec<SetAside>), ParseError> {
     if body.is_empty() {
         return Err(ParseError::Empty);
     }
     let text = std::str::from_utf8(body)
         .map_err(|error| ParseError::NotUtf8 { valid_up_to: error.valid_up_to() })?;
     let (envelope, data) = envelope::read_body(text)?;
-    let payload = match data {
-        envelope::Data::Typed(payload) => payload,
+    let (payload, set_aside) = match data {
+        envelope::Data::Typed(payload) => (payload, Vec::new()),
         envelope::Data::Raw(raw) => data::decode_raw(&envelope.trigger, raw),
     };
-    Ok((envelope, payload))
+    for value in &set_aside {
+        tracing::debug!(
+            trigger = %envelope.trigger,
+            path = %value.path,
+            reason = %value.reason,
+            "value set aside: it does not fit its field"
+        );
+    }
+    Ok((envelope, payload, set_aside))
 }

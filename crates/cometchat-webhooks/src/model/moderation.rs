@@ -49,6 +49,28 @@ pub struct ModerationCondition {
     /// Message shown to the sender.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub message: Option<String>,
+    /// The condition's database id (`_id`), next to its numeric `id`.
+    #[serde(rename = "_id", default, deserialize_with = "lenient::opt_string")]
+    pub object_id: Option<String>,
+    /// Weight of the condition in the rule.
+    #[serde(default, deserialize_with = "lenient::opt_f64")]
+    pub weight: Option<f64>,
+    /// Similarity threshold, percent (sentence-similarity conditions).
+    #[serde(default, deserialize_with = "lenient::opt_f64")]
+    pub similarity_value: Option<f64>,
+    /// Sentences compared against (sentence-similarity conditions).
+    pub disallowed_sentences: Option<Vec<String>>,
+    /// Whether the condition refers to a keyword list.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    pub is_keywords_reference_present: Option<bool>,
+    /// Whether the condition inspects media.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    pub is_media_present: Option<bool>,
+    /// Whether the engine is called with basic authentication.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    pub basic_auth_enabled: Option<bool>,
+    /// Prompts of AI conditions, as sent.
+    pub prompts: Option<serde_json::Value>,
 }
 
 /// One entry of a moderation event's `moderation` array.

@@ -69,6 +69,9 @@ pub struct AfterNotificationCreated {
     /// Notification id.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub notification_id: Option<String>,
+    /// App id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub app_id: Option<String>,
     /// Campaign id.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub campaign_id: Option<String>,
@@ -120,6 +123,24 @@ pub struct FeedItem {
     /// Feed item id.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub id: Option<String>,
+    /// App id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub app_id: Option<String>,
+    /// Template version.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub template_version: Option<u64>,
+    /// Channel id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub channel_id: Option<String>,
+    /// Content kind (`ui_template`, …).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub data_type: Option<String>,
+    /// Category id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub category_id: Option<String>,
+    /// Template category.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub template_category: Option<String>,
     /// Notification id.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub notification_id: Option<String>,
@@ -184,6 +205,31 @@ pub struct PushNotificationStatus {
     /// Push notification id.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub push_notification_id: Option<String>,
+    /// App id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub app_id: Option<String>,
+    /// Template version.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub template_version: Option<u64>,
+    /// Channel id.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub channel_id: Option<String>,
+    /// Content kind (`ui_template`, …).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub data_type: Option<String>,
+    /// Fallback text.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub alternative_text: Option<String>,
+    /// Category.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub category: Option<String>,
+    /// Label.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub label: Option<String>,
+    /// Tags.
+    pub tags: Option<Vec<String>>,
+    /// Template variables.
+    pub variables: Option<serde_json::Value>,
     /// Notification id.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub notification_id: Option<String>,

@@ -145,7 +145,7 @@ impl Facts for AfterMessage {
 macro_rules! legacy_receipt_facts {
     ($($payload:ty => $time:ident),+) => {$(
         impl Facts for $payload {
-            const IDEMPOTENCY_RECIPE: &'static str = "messageId, receiptSender, receiptType";
+            const IDEMPOTENCY_RECIPE: &'static str = "messageId, receiptSender (when sent), receiptType";
 
             fn sender_uid(&self) -> Option<&str> {
                 self.receipt_sender.as_deref()
@@ -165,7 +165,12 @@ macro_rules! legacy_receipt_facts {
 
             fn key(&self, parts: &mut KeyParts) -> Option<()> {
                 parts.part("messageId", self.message_id.as_deref()?);
-                parts.part("receiptSender", self.receipt_sender.as_deref()?);
+                // The receipt's sender tells two readers' receipts apart
+                // when sent; the message id and receipt type are the
+                // documented identity and suffice without it.
+                if let Some(sender) = self.receipt_sender.as_deref() {
+                    parts.part("receiptSender", sender);
+                }
                 parts.part("receiptType", self.receipt_type.as_deref()?);
                 Some(())
             }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::event_facts::{Facts, millis, uid};
+use super::event_facts::{Facts, millis, recipient, uid};
 use super::shared_shape::shared_shape;
 use crate::decode::lenient;
 use crate::idempotency::KeyParts;
@@ -41,6 +41,49 @@ impl MessagePayload {
     pub(crate) fn action_wrapper(&self) -> Option<&Message> {
         self.message.action_target().map(|_| &self.message)
     }
+
+    /// The acted-on message's sender, else the action message's.
+    fn acted_on_sender(&self) -> Option<&str> {
+        let from_wrapper = || self.action_wrapper()?.sender.as_deref();
+        self.acted_on().sender.as_deref().or_else(from_wrapper)
+    }
+
+    /// The acted-on message's receiver, else the action message's.
+    fn acted_on_recipient(&self) -> Option<Recipient<'_>> {
+        fn of(message: &Message) -> Option<Recipient<'_>> {
+            recipient(message.receiver.as_deref(), message.receiver_type.as_ref())
+        }
+        of(self.acted_on()).or_else(|| of(self.action_wrapper()?))
+    }
+
+    /// The acted-on message's conversation, else the action message's.
+    fn acted_on_conversation(&self) -> Option<&str> {
+        let from_wrapper = || self.action_wrapper()?.conversation_id.as_deref();
+        self.acted_on().conversation_id.as_deref().or_else(from_wrapper)
+    }
+
+    /// Who acted: `recorded` on the acted-on message (`editedBy`,
+    /// `deletedBy`), else the action's `by` entity, else the action
+    /// message's sender.
+    fn actor<'a>(&'a self, recorded: Option<&'a str>) -> Option<&'a str> {
+        recorded
+            .or_else(|| {
+                let wrapper = self.action_wrapper()?;
+                let by = wrapper.data.entities.as_ref()?.by.as_ref()?.as_user()?.uid.as_str();
+                Some(by)
+            })
+            .or_else(|| self.action_wrapper()?.sender.as_deref())
+    }
+
+    /// When the action happened: `recorded` on the acted-on message, else
+    /// its `updatedAt`, else the action message's `sentAt` (or `updatedAt`).
+    fn acted_at(&self, recorded: Option<Timestamp>) -> Option<Timestamp> {
+        let wrapper_time = || {
+            let wrapper = self.action_wrapper()?;
+            wrapper.sent_at.or(wrapper.updated_at)
+        };
+        recorded.or(self.acted_on().updated_at).or_else(wrapper_time)
+    }
 }
 
 impl MessageEdited {
@@ -53,6 +96,18 @@ impl MessageEdited {
     pub fn action(&self) -> Option<&Message> {
         self.action_wrapper()
     }
+
+    /// Who edited the message: its `editedBy`, else the action's `by`
+    /// entity, else the action message's sender.
+    pub fn edited_by(&self) -> Option<&str> {
+        self.actor(self.edited_message().edited_by.as_deref())
+    }
+
+    /// When it was edited: its `editedAt`, else its `updatedAt`, else the
+    /// action message's time.
+    pub fn edited_at(&self) -> Option<Timestamp> {
+        self.acted_at(self.edited_message().edited_at)
+    }
 }
 
 impl MessageDeleted {
@@ -64,6 +119,18 @@ impl MessageDeleted {
     /// The action message wrapping the delete (documented shape only).
     pub fn action(&self) -> Option<&Message> {
         self.action_wrapper()
+    }
+
+    /// Who deleted the message: its `deletedBy`, else the action's `by`
+    /// entity, else the action message's sender.
+    pub fn deleted_by(&self) -> Option<&str> {
+        self.actor(self.deleted_message().deleted_by.as_deref())
+    }
+
+    /// When it was deleted: its `deletedAt`, else its `updatedAt`, else the
+    /// action message's time.
+    pub fn deleted_at(&self) -> Option<Timestamp> {
+        self.acted_at(self.deleted_message().deleted_at)
     }
 }
 
@@ -169,15 +236,25 @@ impl Facts for MessageEdited {
         Some(self.edited_message())
     }
 
+    fn sender_uid(&self) -> Option<&str> {
+        self.acted_on_sender()
+    }
+
+    fn recipient(&self) -> Option<Recipient<'_>> {
+        self.acted_on_recipient()
+    }
+
+    fn conversation_id(&self) -> Option<&str> {
+        self.acted_on_conversation()
+    }
+
     fn occurred_at(&self) -> Option<Timestamp<Millis>> {
-        let edited = self.edited_message();
-        millis(edited.edited_at.or(edited.updated_at))
+        millis(self.edited_at())
     }
 
     fn key(&self, parts: &mut KeyParts) -> Option<()> {
-        let edited = self.edited_message();
-        parts.part("message.id", edited.id.as_deref()?);
-        parts.part("editedAt", edited.edited_at.or(edited.updated_at)?);
+        parts.part("message.id", self.edited_message().id.as_deref()?);
+        parts.part("editedAt", self.edited_at()?);
         Some(())
     }
 }
@@ -189,15 +266,25 @@ impl Facts for MessageDeleted {
         Some(self.deleted_message())
     }
 
+    fn sender_uid(&self) -> Option<&str> {
+        self.acted_on_sender()
+    }
+
+    fn recipient(&self) -> Option<Recipient<'_>> {
+        self.acted_on_recipient()
+    }
+
+    fn conversation_id(&self) -> Option<&str> {
+        self.acted_on_conversation()
+    }
+
     fn occurred_at(&self) -> Option<Timestamp<Millis>> {
-        let deleted = self.deleted_message();
-        millis(deleted.deleted_at.or(deleted.updated_at))
+        millis(self.deleted_at())
     }
 
     fn key(&self, parts: &mut KeyParts) -> Option<()> {
-        let deleted = self.deleted_message();
-        parts.part("message.id", deleted.id.as_deref()?);
-        parts.part("deletedAt", deleted.deleted_at.or(deleted.updated_at)?);
+        parts.part("message.id", self.deleted_message().id.as_deref()?);
+        parts.part("deletedAt", self.deleted_at()?);
         Some(())
     }
 }

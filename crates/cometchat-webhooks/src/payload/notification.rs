@@ -122,9 +122,19 @@ pub struct DigestParty {
     /// Name.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
-    /// Avatar or icon.
+    /// Avatar (users; some groups send their icon here).
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub avatar: Option<String>,
+    /// Icon (groups, in `groupDetails`).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub icon: Option<String>,
+}
+
+impl DigestParty {
+    /// The picture shown for the party: `avatar`, or a group's `icon`.
+    pub fn picture(&self) -> Option<&str> {
+        self.avatar.as_deref().or(self.icon.as_deref())
+    }
 }
 
 /// `email-notification-payload-generated`: an email digest to deliver.

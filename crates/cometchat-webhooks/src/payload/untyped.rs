@@ -37,3 +37,31 @@ pub struct DataError {
     /// What was wrong.
     pub message: String,
 }
+
+/// A value in `data` that did not fit its field and was set aside: the
+/// field reads as absent and the rest of the event stays typed. Only fields
+/// that do not say which message, group, user or call an event is about are
+/// set aside (see [`IDENTITY_FIELDS`]); a misfit there makes the payload
+/// [`UndecodablePayload`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetAside {
+    /// JSON path of the value, relative to `data` (`message.sentAt`,
+    /// `message.tags[2]`).
+    pub path: String,
+    /// Why it did not fit.
+    pub reason: String,
+}
+
+/// The field names that identify what an event is about, wherever they
+/// appear in `data`: a value there that does not fit its type makes the
+/// payload [`UndecodablePayload`] instead of being set aside.
+pub const IDENTITY_FIELDS: &[&str] = &[
+    "id",
+    "uid",
+    "guid",
+    "sessionId",
+    "messageId",
+    "campaignId",
+    "notificationId",
+    "pushNotificationId",
+];
