@@ -12,6 +12,7 @@ use tracing::{Instrument, Span};
 
 use super::dedupe::{Claim, Deduper};
 use super::handler::{ErasedHandler, ReplyFuture, accepted_body};
+use super::metrics;
 use super::routes::Routes;
 use crate::contract::{Rejection, WebhookResponse};
 use crate::event::Event;
@@ -117,9 +118,11 @@ impl Dispatcher {
 
     /// Awaits a handler's future for at most the handler timeout, turning
     /// its error, panic or overrun into an outcome: the one way every mode
-    /// (inline, detached, queued, durable) runs a handler.
-    pub(crate) async fn settle(&self, reply: ReplyFuture) -> Outcome {
-        match tokio::time::timeout(self.handler_timeout, settle(reply)).await {
+    /// (inline, detached, queued, durable) runs a handler, and so the one
+    /// place its duration is measured.
+    pub(crate) async fn settle(&self, trigger: &'static str, reply: ReplyFuture) -> Outcome {
+        let run = tokio::time::timeout(self.handler_timeout, settle(reply));
+        match metrics::time_handler(trigger, run).await {
             Ok(outcome) => outcome,
             Err(_) => {
                 tracing::error!(timeout = ?self.handler_timeout, "webhook handler timed out");
@@ -136,7 +139,8 @@ impl Dispatcher {
         event: Event,
         key: Option<IdempotencyKey>,
     ) -> Outcome {
-        self.settle(handler.call(event, key)).await
+        let trigger = metrics::trigger_label(&event);
+        self.settle(trigger, handler.call(event, key)).await
     }
 
     pub(crate) fn routes(&self) -> &Routes {

@@ -11,6 +11,7 @@ mod dispatch;
 #[cfg(feature = "durable")]
 mod durable;
 mod handler;
+mod metrics;
 mod routes;
 mod shutdown;
 mod trace;
@@ -83,17 +84,19 @@ impl WebhookRouter {
     /// as its own task, so a dropped request cannot leave its claim unsettled.
     pub async fn handle(&self, event: Event) -> WebhookResponse {
         let span = trace::delivery_span(&event);
+        let trigger = metrics::trigger_label(&event);
         // The handler's synchronous part runs in `start`, inside the span.
         let outcome = match span.in_scope(|| self.start(event, &span)) {
             Started::Finished(outcome) => outcome,
             Started::Running(reply, _slot) => {
-                self.dispatcher.settle(reply).instrument(span.clone()).await
+                self.dispatcher.settle(trigger, reply).instrument(span.clone()).await
             }
             Started::Detached(task, _slot) => dispatch::join(task).instrument(span.clone()).await,
             #[cfg(feature = "durable")]
             Started::Storing(store) => store.instrument(span.clone()).await,
         };
         trace::record_outcome(&span, &outcome);
+        metrics::delivery(trigger, &outcome);
         outcome.into_response(self.retry_after)
     }
 

@@ -16,6 +16,7 @@ use tokio_util::task::TaskTracker;
 pub use config::{DurableConfig, DurableConfigError};
 
 use super::dispatch::{Dispatcher, Outcome};
+use super::metrics::DepthSampler;
 use super::shutdown::{Running, ShutdownReport};
 use crate::delivery::{EnqueueOutcome, EventQueue, StoredEvent};
 use crate::event::Event;
@@ -41,6 +42,8 @@ struct Shared {
     /// dropped, their events left under their leases.
     abandon: CancellationToken,
     running: Running,
+    /// The backlog gauge, sampled by the workers rather than per request.
+    depth: DepthSampler,
 }
 
 impl Durable {
@@ -57,6 +60,7 @@ impl Durable {
             stop_claiming: CancellationToken::new(),
             abandon: CancellationToken::new(),
             running: Running::default(),
+            depth: DepthSampler::default(),
         });
         let tracker = TaskTracker::new();
         for index in 0..shared.config.workers() {

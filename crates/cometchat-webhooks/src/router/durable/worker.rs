@@ -11,11 +11,13 @@ use super::Shared;
 use crate::delivery::{ClaimedEvent, DeliveryError, EventQueue, FailOutcome, Lease};
 use crate::event::Event;
 use crate::router::dispatch::Outcome;
+use crate::router::metrics;
 
 /// Claims and runs events until shutdown.
 pub(super) async fn work(shared: Arc<Shared>, index: usize) {
     let lease = shared.config.lease();
     while !shared.stop_claiming.is_cancelled() {
+        shared.depth.sample(shared.queue.as_ref()).await;
         // A claim is not interrupted: a claim the store made but the worker
         // dropped would wait out its lease.
         match shared.queue.claim(lease).await {
@@ -64,6 +66,7 @@ fn attempt_span(claimed: &ClaimedEvent, worker: usize) -> Span {
 async fn attempt(shared: &Shared, claimed: ClaimedEvent, span: &Span) {
     let ClaimedEvent { event: stored, attempt, lease, .. } = claimed;
     let _running = shared.running.enter(&stored.trigger, Some(lease.key()));
+    let trigger = metrics::stored_trigger_label(&stored.trigger);
     let outcome = match Event::from_bytes(stored.body) {
         Ok(event) => {
             let run = run_handler(shared, event);
@@ -80,7 +83,7 @@ async fn attempt(shared: &Shared, claimed: ClaimedEvent, span: &Span) {
         Err(error) => Outcome::Failed(format!("the stored body is not a webhook: {error}")),
     };
     span.record("outcome", outcome.name());
-    settle(shared, &lease, attempt, outcome).await;
+    settle(shared, &lease, attempt, trigger, outcome).await;
 }
 
 /// Routes and runs the handler through the same dispatch as every mode.
@@ -109,7 +112,13 @@ async fn keep_leased(queue: &dyn EventQueue, lease: &Lease, length: Duration) ->
 }
 
 /// Reports the attempt to the store: ack, or a failure with its backoff.
-async fn settle(shared: &Shared, lease: &Lease, attempt: u32, outcome: Outcome) {
+async fn settle(
+    shared: &Shared,
+    lease: &Lease,
+    attempt: u32,
+    trigger: &'static str,
+    outcome: Outcome,
+) {
     let error = match outcome {
         Outcome::Handled(_) | Outcome::Unhandled | Outcome::Duplicate => {
             match shared.queue.ack(lease).await {
@@ -129,9 +138,11 @@ async fn settle(shared: &Shared, lease: &Lease, attempt: u32, outcome: Outcome) 
     let retry_in = shared.config.backoff().delay(attempt);
     match shared.queue.fail(lease, &error, retry_in).await {
         Ok(FailOutcome::RetryScheduled { .. }) => {
+            metrics::retry(trigger);
             tracing::warn!(attempt, ?retry_in, "attempt failed; retry scheduled");
         }
         Ok(FailOutcome::DeadLettered) => {
+            metrics::dead_letter(trigger);
             tracing::error!(attempt, "attempt failed; the event is now a dead letter");
         }
         Err(error) => {
