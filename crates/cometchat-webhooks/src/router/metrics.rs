@@ -3,24 +3,23 @@
 //! feature each function is an empty inline body, so call sites carry no
 //! `cfg` and cost nothing.
 
+// The durable recordings have no caller without `durable`, and the names
+// none without `metrics`.
+#![cfg_attr(not(all(feature = "metrics", feature = "durable")), allow(dead_code, unused_imports))]
+
 use super::dispatch::Outcome;
 use crate::event::Event;
 use crate::trigger::Trigger;
 
 /// Deliveries answered, by `trigger` and `outcome`.
-#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
 pub(crate) const DELIVERIES: &str = "cometchat_webhooks_deliveries_total";
 /// Seconds a handler ran (inline, background or durable), by `trigger`.
-#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
 pub(crate) const HANDLER_SECONDS: &str = "cometchat_webhooks_handler_seconds";
 /// Durable attempts that failed and were scheduled again, by `trigger`.
-#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
 pub(crate) const RETRIES: &str = "cometchat_webhooks_retries_total";
 /// Durable events that used up their attempts, by `trigger`.
-#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
 pub(crate) const DEAD_LETTERS: &str = "cometchat_webhooks_dead_letters_total";
 /// Durable events waiting for a worker or for their retry time.
-#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
 pub(crate) const QUEUE_DEPTH: &str = "cometchat_webhooks_queue_depth";
 
 /// The `trigger` label: a trigger this version knows, else `other`, so a
@@ -30,7 +29,6 @@ pub(crate) fn trigger_label(event: &Event) -> &'static str {
 }
 
 /// The `trigger` label of a stored trigger name (see [`trigger_label`]).
-#[cfg_attr(not(feature = "durable"), allow(dead_code))]
 pub(crate) fn stored_trigger_label(trigger: &str) -> &'static str {
     trigger.parse::<Trigger>().map_or("other", Trigger::as_str)
 }
@@ -137,17 +135,14 @@ mod recording {
         run.await
     }
 
-    #[cfg_attr(not(feature = "durable"), allow(dead_code))]
     #[inline]
     pub(crate) fn retry(_trigger: &'static str) {}
 
-    #[cfg_attr(not(feature = "durable"), allow(dead_code))]
     #[inline]
     pub(crate) fn dead_letter(_trigger: &'static str) {}
 
     /// Nothing to sample without the feature.
     #[derive(Debug, Default)]
-    #[cfg_attr(not(feature = "durable"), allow(dead_code))]
     pub(crate) struct DepthSampler;
 
     impl DepthSampler {
@@ -157,6 +152,5 @@ mod recording {
     }
 }
 
-#[cfg_attr(not(feature = "durable"), allow(unused_imports))]
 pub(crate) use recording::{DepthSampler, dead_letter, retry};
 pub(crate) use recording::{delivery, time_handler};
