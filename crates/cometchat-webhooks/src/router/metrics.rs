@@ -30,7 +30,7 @@ pub(crate) fn trigger_label(event: &Event) -> &'static str {
 
 /// The `trigger` label of a stored trigger name (see [`trigger_label`]).
 pub(crate) fn stored_trigger_label(trigger: &str) -> &'static str {
-    trigger.parse::<Trigger>().map_or("other", Trigger::as_str)
+    Trigger::from_name(trigger).map_or("other", Trigger::as_str)
 }
 
 #[cfg(feature = "metrics")]
