@@ -15,7 +15,12 @@
 //! ```sh
 //! cargo bench -p cometchat-webhooks-suite --bench load
 //! cargo bench -p cometchat-webhooks-suite --bench load -- --seconds 10 --connections 64
+//! cargo bench -p cometchat-webhooks-suite --bench load -- --durable
 //! ```
+//!
+//! With `--durable` it measures durable delivery instead: requests/s and
+//! time to 200 of the router mounted on axum in background mode and in
+//! durable mode on redb and on a `redis-server` it starts itself.
 //!
 //! The server runs as a child process (this binary with the argument
 //! `serve`) so its memory is measured alone; this process generates the
@@ -29,9 +34,12 @@ mod compare_memory;
 mod compare_throughput;
 mod connection;
 mod cpu;
+mod durable;
+mod durable_load;
 mod flood;
 mod memory;
 mod minify;
+mod redis_process;
 mod server;
 mod server_process;
 mod settings;
@@ -71,6 +79,9 @@ fn main() -> ExitCode {
 }
 
 async fn benchmark(settings: &Settings) -> std::io::Result<()> {
+    if settings.durable {
+        return durable::run(settings).await;
+    }
     let server = ServerProcess::start()?;
     let cores = std::thread::available_parallelism().map_or(0, |cores| cores.get());
     println!(

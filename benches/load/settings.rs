@@ -20,11 +20,20 @@ pub(crate) struct Settings {
     /// Send the sample minified, as a server serialises JSON, rather than
     /// indented as it is bundled for reading.
     pub(crate) minified_body: bool,
+    /// Measure durable delivery (`--durable`) instead of the receiver's
+    /// throughput and memory.
+    pub(crate) durable: bool,
+    /// Rounds per mode of the durable scenario.
+    pub(crate) durable_rounds: usize,
+    /// Distinct deliveries per round of the durable scenario.
+    pub(crate) durable_requests: usize,
 }
 
 pub(crate) const USAGE: &str = "options: --rounds N  --seconds S (per round and handler)  \
                                 --connections N  --flood N (requests per flood)  \
-                                --flood-concurrency N  --body minified|pretty";
+                                --flood-concurrency N  --body minified|pretty  \
+                                --durable (durable delivery instead)  --durable-requests N \
+                                (per round and mode)";
 
 impl Settings {
     pub(crate) fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
@@ -33,6 +42,10 @@ impl Settings {
         let mut settings = if full { Self::full() } else { Self::smoke() };
         let mut args = args.into_iter().filter(|arg| arg != "--bench");
         while let Some(flag) = args.next() {
+            if flag == "--durable" {
+                settings.durable = true;
+                continue;
+            }
             let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
             let number =
                 || value.parse::<f64>().map_err(|_| format!("{flag}: not a number: {value}"));
@@ -42,6 +55,7 @@ impl Settings {
                 "--seconds" => settings.round = Duration::from_secs_f64(number()?.max(0.1)),
                 "--connections" => settings.connections = count()?,
                 "--flood" => settings.flood_requests = count()?,
+                "--durable-requests" => settings.durable_requests = count()?,
                 "--flood-concurrency" => settings.flood_concurrency = count()?,
                 "--body" => {
                     settings.minified_body = match value.as_str() {
@@ -66,6 +80,9 @@ impl Settings {
             flood_requests: 2000,
             flood_concurrency: 32,
             minified_body: true,
+            durable: false,
+            durable_rounds: 3,
+            durable_requests: 2000,
         }
     }
 
@@ -79,6 +96,9 @@ impl Settings {
             flood_requests: 40,
             flood_concurrency: 4,
             minified_body: true,
+            durable: false,
+            durable_rounds: 1,
+            durable_requests: 40,
         }
     }
 }

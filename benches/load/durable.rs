@@ -1,0 +1,147 @@
+//! The durable scenario (`-- --durable`): the router mounted on axum in
+//! background mode, then in durable mode on redb and on Redis, each under
+//! the same bounded load of distinct deliveries, with requests/s and the
+//! time to 200 of every request.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cometchat_webhooks::delivery::{EventQueue, QueueConfig, RedbStore, RedisConfig, RedisStore};
+use cometchat_webhooks::payload::MessageSent;
+use cometchat_webhooks::router::{BackgroundConfig, DurableConfig, WebhookRouter};
+use cometchat_webhooks::testing::basic_auth_header;
+use cometchat_webhooks::testing::conformance::{PASSWORD, USERNAME};
+
+use crate::durable_load::{self, Bodies, Figures};
+use crate::redis_process::RedisProcess;
+use crate::settings::Settings;
+
+/// Durable requests/s as a share of background mode's.
+const TARGET_RATIO: f64 = 0.5;
+/// The slowest 1 % of durable answers must come within this.
+const TARGET_P99: Duration = Duration::from_millis(50);
+/// How long stopping a router may wait for its handlers.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Where a scenario's router keeps its deliveries.
+enum Mode {
+    Background,
+    Redb,
+    Redis,
+}
+
+impl Mode {
+    fn label(&self) -> &'static str {
+        match self {
+            Mode::Background => "background (in memory)",
+            Mode::Redb => "durable, RedbStore (fsync)",
+            Mode::Redis => "durable, RedisStore (appendonly, fsync always)",
+        }
+    }
+}
+
+pub(crate) async fn run(settings: &Settings) -> std::io::Result<()> {
+    let per_scenario = settings.durable_rounds * settings.durable_requests;
+    let mut bodies = Bodies::new(per_scenario * 3);
+    let authorization = basic_auth_header(USERNAME, PASSWORD);
+    let redis = RedisProcess::start()?;
+    let redb_dir = tempfile::tempdir()?;
+    println!(
+        "\nDurable delivery: router mounted with cometchat_webhooks_axum::mount, in this process; \
+         {} keep-alive connections; {} round(s) of {} requests per mode, taking turns; each \
+         request a message_sent with its own data.message.id (no duplicates)",
+        settings.connections, settings.durable_rounds, settings.durable_requests,
+    );
+    let modes = [Mode::Background, Mode::Redb, Mode::Redis];
+    let mut servers = Vec::new();
+    for mode in &modes {
+        let router = router(mode, &redb_dir, &redis).await?;
+        servers.push(durable_load::Server::start(router).await?);
+    }
+    let mut figures: Vec<Figures> = modes.iter().map(|_| Figures::default()).collect();
+    for _ in 0..settings.durable_rounds {
+        for (server, figures) in servers.iter().zip(&mut figures) {
+            let round = bodies.take(settings.durable_requests);
+            figures.add(
+                durable_load::send(server.address(), &authorization, round, settings.connections)
+                    .await,
+            );
+        }
+    }
+    for server in servers {
+        server.stop(SHUTDOWN_GRACE).await;
+    }
+    report(&modes, &figures)
+}
+
+async fn router(
+    mode: &Mode,
+    redb_dir: &tempfile::TempDir,
+    redis: &RedisProcess,
+) -> std::io::Result<WebhookRouter> {
+    let builder = WebhookRouter::builder().on(|sent: MessageSent| async move {
+        std::hint::black_box(sent);
+        Ok::<_, std::convert::Infallible>(())
+    });
+    let queue_config = QueueConfig::new();
+    let store: Arc<dyn EventQueue> = match mode {
+        Mode::Background => return Ok(builder.build_background(BackgroundConfig::new())),
+        Mode::Redb => Arc::new(
+            RedbStore::open(redb_dir.path().join("deliveries.redb"), &queue_config)
+                .map_err(std::io::Error::other)?,
+        ),
+        Mode::Redis => Arc::new(
+            RedisStore::connect(RedisConfig::new(redis.url()), &queue_config)
+                .await
+                .map_err(std::io::Error::other)?,
+        ),
+    };
+    builder
+        .durable(store, DurableConfig::from_queue_config(&queue_config))
+        .map_err(std::io::Error::other)
+}
+
+fn report(modes: &[Mode], figures: &[Figures]) -> std::io::Result<()> {
+    println!("\n{:<48} {:>10} {:>9} {:>9} {:>9}", "mode", "requests/s", "p50", "p99", "max");
+    for (mode, figures) in modes.iter().zip(figures) {
+        if figures.answered_otherwise > 0 || figures.failed > 0 {
+            return Err(std::io::Error::other(format!(
+                "{}: {} answers other than 200, {} requests without an answer; figures void",
+                mode.label(),
+                figures.answered_otherwise,
+                figures.failed
+            )));
+        }
+        println!(
+            "{:<48} {:>10.0} {:>9} {:>9} {:>9}",
+            mode.label(),
+            figures.per_second(),
+            millis(figures.percentile(0.50)),
+            millis(figures.percentile(0.99)),
+            millis(figures.percentile(1.0)),
+        );
+    }
+    let background = figures[0].per_second();
+    for (mode, figures) in modes.iter().zip(figures).skip(1) {
+        let ratio = figures.per_second() / background;
+        let p99 = figures.percentile(0.99);
+        println!(
+            "{}: {ratio:.2}x background's requests/s (target >= {TARGET_RATIO}x: {}), p99 {} \
+             (target < {} ms: {})",
+            mode.label(),
+            met(ratio >= TARGET_RATIO),
+            millis(p99),
+            TARGET_P99.as_millis(),
+            met(p99 < TARGET_P99),
+        );
+    }
+    Ok(())
+}
+
+fn millis(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
+}
+
+fn met(met: bool) -> &'static str {
+    if met { "met" } else { "MISSED" }
+}
