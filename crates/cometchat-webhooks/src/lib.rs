@@ -23,7 +23,7 @@ pub mod media;
 #[cfg(feature = "router")]
 pub mod router;
 
-#[cfg(feature = "durable")]
+#[cfg(any(feature = "router", feature = "durable"))]
 pub mod delivery;
 
 // The event model.

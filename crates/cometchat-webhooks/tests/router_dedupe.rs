@@ -6,20 +6,23 @@
 mod router_support;
 
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use cometchat_webhooks::Trigger;
+use cometchat_webhooks::delivery::{
+    DedupeClaim, DedupeStore, DedupeToken, DeliveryError, MemoryDeduper, StoreFuture,
+};
 use cometchat_webhooks::payload::{BeforeMessage, MessageSent};
 use cometchat_webhooks::router::{
-    BeforeMessageOutcome, Claim, DedupeFuture, Deduper, MemoryDeduper, WebhookRouter,
+    BeforeMessageOutcome, RouterBuilder, RouterConfigError, WebhookRouter,
 };
 use cometchat_webhooks::testing::EventBuilder;
 use cometchat_webhooks::testing::{Gate, RunCount};
-use cometchat_webhooks::{IdempotencyKey, Trigger};
 use router_support::message_sent;
 
 /// A router whose `message_sent` handler counts its runs.
-fn counting_router(deduper: impl Deduper) -> (WebhookRouter, RunCount) {
+fn counting_router(deduper: impl DedupeStore) -> (WebhookRouter, RunCount) {
     let runs = RunCount::default();
     let counter = runs.clone();
     let router = WebhookRouter::builder()
@@ -226,46 +229,153 @@ async fn the_oldest_completed_keys_are_forgotten_beyond_the_bound() {
 async fn memory_deduper_claims_release_and_complete() {
     let deduper = MemoryDeduper::new().with_in_flight_wait(Duration::ZERO);
     let key = message_sent("k").idempotency_key();
+    let key = key.as_str();
+    let lease = Duration::from_secs(60);
 
-    assert_eq!(deduper.claim(&key).await, Claim::Acquired);
-    assert_eq!(deduper.claim(&key).await, Claim::InFlight);
-    deduper.release(&key).await;
-    assert_eq!(deduper.claim(&key).await, Claim::Acquired);
-    deduper.complete(&key).await;
-    assert_eq!(deduper.claim(&key).await, Claim::Done);
+    let Ok(DedupeClaim::Acquired(first)) = deduper.claim(key, lease).await else {
+        panic!("a free key is acquired")
+    };
+    assert_eq!(deduper.claim(key, lease).await.unwrap(), DedupeClaim::InFlight);
+    deduper.release(key, first).await.unwrap();
+    let Ok(DedupeClaim::Acquired(second)) = deduper.claim(key, lease).await else {
+        panic!("a released key is acquired again")
+    };
+    assert!(matches!(deduper.complete(key, first).await, Err(DeliveryError::StaleLease { .. })));
+    deduper.complete(key, second).await.unwrap();
+    assert_eq!(deduper.claim(key, lease).await.unwrap(), DedupeClaim::Done);
     assert_eq!(deduper.len(), 1);
 }
 
-/// Answers every claim with one fixed value, or panics.
-struct Scripted(Option<Claim>);
+/// Answers every claim with one fixed value (`None`: the store is down),
+/// and records the leases it was asked for and how claims were settled.
+#[derive(Default)]
+struct Scripted {
+    answer: Option<DedupeClaim>,
+    leases: Mutex<Vec<Duration>>,
+    settled: Mutex<Vec<&'static str>>,
+}
 
-impl Deduper for Scripted {
-    fn claim<'a>(&'a self, _key: &'a IdempotencyKey) -> DedupeFuture<'a, Claim> {
-        let claim = self.0.expect("this deduper is broken");
-        Box::pin(async move { claim })
+impl Scripted {
+    fn answering(answer: Option<DedupeClaim>) -> Arc<Self> {
+        Arc::new(Self { answer, ..Self::default() })
+    }
+}
+
+impl DedupeStore for Scripted {
+    fn claim<'a>(&'a self, _key: &'a str, lease: Duration) -> StoreFuture<'a, DedupeClaim> {
+        self.leases.lock().unwrap().push(lease);
+        let answer = self.answer.ok_or_else(|| DeliveryError::Timeout { after: lease });
+        Box::pin(async move { answer })
     }
 
-    fn complete<'a>(&'a self, _key: &'a IdempotencyKey) -> DedupeFuture<'a, ()> {
-        Box::pin(async {})
+    fn complete<'a>(&'a self, _key: &'a str, _token: DedupeToken) -> StoreFuture<'a, ()> {
+        self.settled.lock().unwrap().push("complete");
+        Box::pin(async { Ok(()) })
     }
 
-    fn release<'a>(&'a self, _key: &'a IdempotencyKey) -> DedupeFuture<'a, ()> {
-        Box::pin(async {})
+    fn release<'a>(&'a self, key: &'a str, token: DedupeToken) -> StoreFuture<'a, ()> {
+        self.settled.lock().unwrap().push("release");
+        let stale = DeliveryError::StaleLease { key: key.to_owned(), token: token.get() };
+        Box::pin(async move { Err(stale) })
     }
 }
 
 #[tokio::test]
-async fn the_router_obeys_any_deduper_and_survives_a_broken_one() {
-    let (done, done_runs) = counting_router(Scripted(Some(Claim::Done)));
+async fn the_router_obeys_any_store_and_answers_503_while_it_is_down() {
+    let (done, done_runs) = counting_router(Scripted::answering(Some(DedupeClaim::Done)));
     assert_eq!(done.handle(message_sent("1")).await.status(), 200);
     assert_eq!(done_runs.get(), 0);
 
-    let (busy, busy_runs) = counting_router(Scripted(Some(Claim::InFlight)));
+    let (busy, busy_runs) = counting_router(Scripted::answering(Some(DedupeClaim::InFlight)));
     assert_eq!(busy.handle(message_sent("1")).await.status(), 503);
     assert_eq!(busy_runs.get(), 0);
 
-    let (broken, broken_runs) = counting_router(Scripted(None));
-    assert_eq!(broken.handle(message_sent("1")).await.status(), 500);
-    assert_eq!(broken.handle(message_sent("2")).await.status(), 500);
-    assert_eq!(broken_runs.get(), 0);
+    let (down, down_runs) = counting_router(Scripted::answering(None));
+    let refused = down.handle(message_sent("1")).await;
+    assert_eq!((refused.status(), refused.header("retry-after")), (503, Some("10")));
+    assert_eq!(down_runs.get(), 0);
+}
+
+#[tokio::test]
+async fn claims_last_the_handler_timeout_plus_a_margin_unless_set() {
+    let store = Scripted::answering(None);
+    let (router, _) = counting_router(Arc::clone(&store));
+    router.handle(message_sent("1")).await;
+    let timeout = RouterBuilder::DEFAULT_HANDLER_TIMEOUT;
+    assert_eq!(RouterBuilder::DEFAULT_DEDUPE_LEASE_MARGIN, Duration::from_secs(30));
+    assert_eq!(store.leases.lock().unwrap()[0], timeout + Duration::from_secs(30));
+
+    let store = Scripted::answering(None);
+    let router = WebhookRouter::builder()
+        .on(|_sent: MessageSent| async {})
+        .handler_timeout(Duration::from_secs(5))
+        .deduplicate(Arc::clone(&store))
+        .dedupe_lease(Duration::from_secs(8))
+        .try_build()
+        .expect("a lease longer than the handler timeout");
+    router.handle(message_sent("1")).await;
+    assert_eq!(store.leases.lock().unwrap()[0], Duration::from_secs(8));
+}
+
+#[tokio::test]
+async fn a_lease_not_longer_than_the_handler_timeout_is_refused() {
+    let builder = || {
+        WebhookRouter::builder()
+            .on(|_sent: MessageSent| async {})
+            .deduplicate(MemoryDeduper::new())
+            .dedupe_lease(Duration::from_secs(30))
+    };
+    let refused = builder().try_build().expect_err("a lease equal to the timeout");
+    assert_eq!(
+        refused,
+        RouterConfigError::DedupeLeaseNotLongerThanHandlerTimeout {
+            lease: Duration::from_secs(30),
+            handler_timeout: Duration::from_secs(30),
+        }
+    );
+    assert_eq!(
+        refused.to_string(),
+        "the dedupe lease (30s) must be longer than the handler timeout (30s)"
+    );
+    let background =
+        builder().handler_timeout(Duration::from_secs(45)).try_build_background(Default::default());
+    assert!(background.is_err());
+    // Shortening the handler timeout makes the same lease acceptable.
+    assert!(builder().handler_timeout(Duration::from_secs(29)).try_build().is_ok());
+}
+
+#[tokio::test]
+#[should_panic(expected = "must be longer than the handler timeout")]
+async fn build_panics_with_the_refusal() {
+    let _ = WebhookRouter::builder()
+        .deduplicate(MemoryDeduper::new())
+        .dedupe_lease(Duration::from_secs(1))
+        .build();
+}
+
+#[tokio::test]
+async fn a_claim_settled_after_it_was_taken_over_keeps_the_handler_outcome() {
+    let store = Scripted::answering(Some(DedupeClaim::Acquired(acquired_token().await)));
+    let attempts = RunCount::default();
+    let counter = attempts.clone();
+    let router = WebhookRouter::builder()
+        .on(move |_sent: MessageSent| {
+            counter.bump();
+            async { Err("down") }
+        })
+        .deduplicate(Arc::clone(&store))
+        .build();
+    // The release is refused as stale: logged, and the answer is still the
+    // handler's failure.
+    assert_eq!(router.handle(message_sent("1")).await.status(), 500);
+    assert_eq!(*store.settled.lock().unwrap(), ["release"]);
+    assert_eq!(attempts.get(), 1);
+}
+
+/// A token, from the only place tokens come from: a store's claim.
+async fn acquired_token() -> DedupeToken {
+    match MemoryDeduper::new().claim("any", Duration::from_secs(1)).await {
+        Ok(DedupeClaim::Acquired(token)) => token,
+        other => panic!("{other:?}"),
+    }
 }

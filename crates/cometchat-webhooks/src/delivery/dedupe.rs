@@ -1,10 +1,10 @@
-//! [`DedupeStore`]: "has this delivery been handled?" across instances,
-//! with leases so a claim held by a dead instance expires.
+//! [`DedupeStore`]: "has this delivery been handled?", with leases so a
+//! claim held by an instance that died expires.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::queue::StoreFuture;
+use super::future::StoreFuture;
 
 /// The answer to [`DedupeStore::claim`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,15 +33,28 @@ impl DedupeToken {
     }
 }
 
-/// Remembers which deliveries were handled, shared by every instance that
-/// uses the same store; the successor of the router's per-process
-/// `Deduper`.
+/// Remembers which deliveries were handled, so each event's handler
+/// succeeds at most once; the router's de-duplication
+/// ([`RouterBuilder::deduplicate`](crate::router::RouterBuilder::deduplicate))
+/// runs over it.
 ///
 /// A key is free, held (by one claim, until its lease ends), or done (for
-/// the store's dedupe window). Claims of a key held by an instance that
-/// died become possible once its lease ends.
+/// the store's dedupe window). A holder settles its claim with its token:
+/// [`complete`](Self::complete) when the handler succeeded (the key is
+/// done), [`release`](Self::release) when it failed (the key is free, so a
+/// re-delivery runs the handler again). A claim of a key whose holder died
+/// succeeds once the holder's lease has ended, with a new token; the old
+/// token can then no longer settle it.
+///
+/// Every instance that uses the same store shares these records:
+/// [`MemoryDeduper`](super::MemoryDeduper) within one process,
+/// `RedbStore` within one process on one machine, `RedisStore` across
+/// instances (features `redb`, `redis`).
 pub trait DedupeStore: Send + Sync + 'static {
-    /// Claims `key` for `lease`.
+    /// Claims `key` for `lease`. When another holder's lease is running an
+    /// implementation may wait a little for it to settle: if it completed,
+    /// the answer is [`DedupeClaim::Done`]; if it released, the key can be
+    /// acquired.
     fn claim<'a>(&'a self, key: &'a str, lease: Duration) -> StoreFuture<'a, DedupeClaim>;
 
     /// Records that the handler for `key` succeeded; fails with

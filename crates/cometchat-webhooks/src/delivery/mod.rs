@@ -1,9 +1,13 @@
-//! Durable delivery: a queue that keeps every accepted event until a
-//! handler succeeded, and a dedupe store shared by every instance.
+//! Delivery: a queue that keeps every accepted event until a handler
+//! succeeded ([`EventQueue`]), and a dedupe store that remembers which
+//! deliveries were handled ([`DedupeStore`]), shared by every instance
+//! that uses the same store. One trait pair for every engine.
 //!
-//! Enabled by the `durable` feature; the engines by `redb` (one machine)
-//! and `redis` (several instances). [`MemoryStore`] is always there with
-//! `durable`: the same rules in memory, for tests.
+//! The `router` feature brings [`DedupeStore`] and [`MemoryDeduper`] (the
+//! router de-duplicates over them); the `durable` feature adds the queue,
+//! its configuration and [`MemoryStore`] (both traits in memory, for
+//! tests); the engines come with `redb` (one machine) and `redis` (several
+//! instances), each implementing both traits.
 //!
 //! # Guarantees
 //!
@@ -111,29 +115,44 @@
 //! documentation states; [`MemoryStore`] is the reference. Methods return a
 //! boxed [`StoreFuture`], so both traits work as trait objects.
 
+#[cfg(feature = "durable")]
 mod clock;
+#[cfg(feature = "durable")]
 mod config;
 mod dedupe;
 mod error;
+#[cfg(feature = "durable")]
 mod event;
+mod future;
+#[cfg(feature = "durable")]
 mod ledger;
+#[cfg(feature = "durable")]
 mod memory;
+mod memory_deduper;
+#[cfg(feature = "durable")]
 mod queue;
 #[cfg(feature = "redb")]
 mod redb;
 #[cfg(feature = "redis")]
 mod redis;
 
+#[cfg(feature = "durable")]
 pub use clock::{Clock, ManualClock, SystemClock};
+#[cfg(feature = "durable")]
 pub use config::{Backoff, QueueConfig};
 pub use dedupe::{DedupeClaim, DedupeStore, DedupeToken};
 pub use error::{BoxedError, DeliveryConfigError, DeliveryError};
+#[cfg(feature = "durable")]
 pub use event::{
     ClaimedEvent, DeadLetter, EnqueueOutcome, EventDetails, EventState, FailOutcome, Lease,
     QueueStats, StoredEvent,
 };
+pub use future::StoreFuture;
+#[cfg(feature = "durable")]
 pub use memory::MemoryStore;
-pub use queue::{EventQueue, StoreFuture};
+pub use memory_deduper::MemoryDeduper;
+#[cfg(feature = "durable")]
+pub use queue::EventQueue;
 #[cfg(feature = "redb")]
 pub use redb::RedbStore;
 #[cfg(feature = "redis")]

@@ -1,20 +1,16 @@
 //! [`EventQueue`]: the durable queue every engine implements.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+#[cfg(doc)]
 use super::error::DeliveryError;
 use super::event::{
     ClaimedEvent, DeadLetter, EnqueueOutcome, EventDetails, FailOutcome, Lease, QueueStats,
     StoredEvent,
 };
-
-/// The boxed future store methods return, so the traits can be used as
-/// `dyn EventQueue` / `dyn DedupeStore` and implemented over any async
-/// client.
-pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DeliveryError>> + Send + 'a>>;
+// Also named here, next to the trait, where the engines import it from.
+pub(super) use super::future::StoreFuture;
 
 /// A durable queue of webhook events with leases, retries and dead letters.
 ///

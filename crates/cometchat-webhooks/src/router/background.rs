@@ -217,7 +217,11 @@ async fn work(shared: Arc<Shared>, jobs: Arc<Mutex<mpsc::Receiver<Job>>>) {
         let outcome = AssertUnwindSafe(run).catch_unwind().await.unwrap_or(Outcome::Panicked);
         if matches!(
             outcome,
-            Outcome::Failed(_) | Outcome::Panicked | Outcome::TimedOut | Outcome::InFlight
+            Outcome::Failed(_)
+                | Outcome::Panicked
+                | Outcome::TimedOut
+                | Outcome::InFlight
+                | Outcome::StoreUnavailable
         ) {
             tracing::warn!(parent: &span, "background delivery not handled; it was already acknowledged");
         }

@@ -9,12 +9,13 @@ use tokio::sync::Semaphore;
 
 use super::WebhookRouter;
 use super::background::{BackgroundConfig, Queue};
-use super::dedupe::Deduper;
+use super::dedupe::{self, DedupeChoice, RouterConfigError};
 use super::delivery::Delivery;
 use super::dispatch::Dispatcher;
 use super::handler::sealed::States;
 use super::handler::{self, BeforeMessageOutput, Handler, HandlerOutput};
 use super::routes::Routes;
+use crate::delivery::DedupeStore;
 use crate::event::Event;
 use crate::payload::BeforeMessage;
 use crate::trigger::{Category, Trigger, TypedPayload};
@@ -32,7 +33,8 @@ use crate::trigger::{Category, Trigger, TypedPayload};
 pub struct RouterBuilder {
     routes: Routes,
     states: States,
-    deduper: Option<Arc<dyn Deduper>>,
+    dedupe: Option<DedupeChoice>,
+    dedupe_lease: Option<Duration>,
     retry_after: Duration,
     handler_timeout: Duration,
     max_inline_handlers: usize,
@@ -49,12 +51,16 @@ impl RouterBuilder {
     /// connection: with 1 MiB bodies the bound means about 1 GiB at most,
     /// with CometChat's usual few-kilobyte bodies a few megabytes.
     pub const DEFAULT_MAX_INLINE_HANDLERS: usize = 512;
+    /// How much longer than the handler timeout a de-duplication claim
+    /// lasts by default (60 s with the default handler timeout).
+    pub const DEFAULT_DEDUPE_LEASE_MARGIN: Duration = dedupe::DEFAULT_LEASE_MARGIN;
 
     pub(crate) fn new() -> Self {
         Self {
             routes: Routes::new(),
             states: States::default(),
-            deduper: None,
+            dedupe: None,
+            dedupe_lease: None,
             retry_after: Self::DEFAULT_RETRY_AFTER,
             handler_timeout: Self::DEFAULT_HANDLER_TIMEOUT,
             max_inline_handlers: Self::DEFAULT_MAX_INLINE_HANDLERS,
@@ -169,10 +175,36 @@ impl RouterBuilder {
     }
 
     /// Runs each event's handler until it succeeds once, keyed by
-    /// [`Event::idempotency_key`]; see [`Deduper`]. Pass an `Arc` to keep a
-    /// handle on the deduper.
-    pub fn deduplicate(mut self, deduper: impl Deduper) -> Self {
-        self.deduper = Some(Arc::new(deduper));
+    /// [`Event::idempotency_key`], over `store`: a
+    /// [`MemoryDeduper`](crate::delivery::MemoryDeduper) within one process,
+    /// or a store every instance shares (`RedisStore`, feature `redis`), so
+    /// replicas behind a load balancer run each event's handler once. Pass
+    /// an `Arc` to keep a handle on the store.
+    ///
+    /// Before the handler runs, the router claims the key for the
+    /// [dedupe lease](Self::dedupe_lease); it completes the claim when the
+    /// handler succeeded and releases it when the handler failed, panicked
+    /// or timed out, so a re-delivery runs it again. A claim left by a
+    /// process that died ends with its lease. The store being down is
+    /// answered 503 with `Retry-After` (inline).
+    pub fn deduplicate(mut self, store: impl DedupeStore) -> Self {
+        self.dedupe = Some(DedupeChoice { store: Arc::new(store), lease: None });
+        self
+    }
+
+    /// Sets how long a de-duplication claim holds its key: how long a copy
+    /// of a delivery whose first copy's process died waits before it can
+    /// run. Default: the handler timeout plus
+    /// [`DEFAULT_DEDUPE_LEASE_MARGIN`](Self::DEFAULT_DEDUPE_LEASE_MARGIN).
+    ///
+    /// It must be longer than the handler timeout (the durable mode's,
+    /// with [`durable`](Self::durable)), or the build is refused with
+    /// [`RouterConfigError::DedupeLeaseNotLongerThanHandlerTimeout`]: the
+    /// claim is not renewed, and the handler timeout is what stops a
+    /// handler before its claim ends. Leave room for the store's round
+    /// trips.
+    pub fn dedupe_lease(mut self, lease: Duration) -> Self {
+        self.dedupe_lease = Some(lease);
         self
     }
 
@@ -203,16 +235,44 @@ impl RouterBuilder {
     }
 
     /// A router that runs each handler while CometChat waits for the answer.
+    ///
+    /// # Panics
+    /// When [`try_build`](Self::try_build) refuses the configuration (a
+    /// [dedupe lease](Self::dedupe_lease) not longer than the handler
+    /// timeout), with its error's message.
     pub fn build(self) -> WebhookRouter {
-        let dispatcher = Dispatcher::new(self.routes, self.deduper, self.handler_timeout);
-        WebhookRouter {
+        self.try_build().unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// Like [`build`](Self::build), returning a configuration that cannot
+    /// work as an error.
+    ///
+    /// # Errors
+    /// [`RouterConfigError`] when a [dedupe lease](Self::dedupe_lease) is
+    /// not longer than the handler timeout.
+    pub fn try_build(self) -> Result<WebhookRouter, RouterConfigError> {
+        let inline_slots = Arc::new(Semaphore::new(self.max_inline_handlers));
+        let retry_after = self.retry_after;
+        let handler_timeout = self.handler_timeout;
+        let dispatcher = self.dispatcher(handler_timeout)?;
+        Ok(WebhookRouter {
             dispatcher: Arc::new(dispatcher),
             queue: None,
             #[cfg(feature = "durable")]
             durable: None,
-            inline_slots: Arc::new(Semaphore::new(self.max_inline_handlers)),
-            retry_after: self.retry_after,
-        }
+            inline_slots,
+            retry_after,
+        })
+    }
+
+    /// The table, the de-duplication and the timeout every mode shares.
+    fn dispatcher(self, handler_timeout: Duration) -> Result<Dispatcher, RouterConfigError> {
+        let lease = self.dedupe_lease;
+        let dedupe = self
+            .dedupe
+            .map(|choice| DedupeChoice { lease, ..choice }.resolve(handler_timeout))
+            .transpose()?;
+        Ok(Dispatcher::new(self.routes, dedupe, handler_timeout))
     }
 
     /// A router that answers 200 once a delivery is queued and runs handlers
@@ -224,18 +284,39 @@ impl RouterBuilder {
     ///
     /// # Panics
     /// Outside a Tokio runtime, like `tokio::spawn`: the workers are spawned
-    /// on the current runtime.
+    /// on the current runtime. When
+    /// [`try_build_background`](Self::try_build_background) refuses the
+    /// configuration, with its error's message.
     pub fn build_background(self, config: BackgroundConfig) -> WebhookRouter {
-        let dispatcher = Arc::new(Dispatcher::new(self.routes, self.deduper, self.handler_timeout));
+        self.try_build_background(config).unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// Like [`build_background`](Self::build_background), returning a
+    /// configuration that cannot work as an error.
+    ///
+    /// # Errors
+    /// [`RouterConfigError`] when a [dedupe lease](Self::dedupe_lease) is
+    /// not longer than the handler timeout.
+    ///
+    /// # Panics
+    /// Outside a Tokio runtime, like `tokio::spawn`.
+    pub fn try_build_background(
+        self,
+        config: BackgroundConfig,
+    ) -> Result<WebhookRouter, RouterConfigError> {
+        let inline_slots = Arc::new(Semaphore::new(self.max_inline_handlers));
+        let retry_after = self.retry_after;
+        let handler_timeout = self.handler_timeout;
+        let dispatcher = Arc::new(self.dispatcher(handler_timeout)?);
         let queue = Queue::start(config, Arc::clone(&dispatcher));
-        WebhookRouter {
+        Ok(WebhookRouter {
             dispatcher,
             queue: Some(Arc::new(queue)),
             #[cfg(feature = "durable")]
             durable: None,
-            inline_slots: Arc::new(Semaphore::new(self.max_inline_handlers)),
-            retry_after: self.retry_after,
-        }
+            inline_slots,
+            retry_after,
+        })
     }
 
     /// A durable router: a delivery is answered 200 only once `queue`
@@ -254,7 +335,9 @@ impl RouterBuilder {
     ///
     /// # Errors
     /// [`DurableConfigError`](super::DurableConfigError) when `config`
-    /// cannot work, e.g. a lease not longer than the handler timeout.
+    /// cannot work, e.g. a lease not longer than the handler timeout, or a
+    /// [dedupe lease](Self::dedupe_lease) not longer than `config`'s
+    /// handler timeout.
     ///
     /// # Panics
     /// Outside a Tokio runtime, like `tokio::spawn`: the workers are spawned
@@ -266,15 +349,16 @@ impl RouterBuilder {
         config: super::DurableConfig,
     ) -> Result<WebhookRouter, super::DurableConfigError> {
         config.validate()?;
-        let dispatcher = Dispatcher::new(self.routes, self.deduper, config.handler_timeout());
-        let dispatcher = Arc::new(dispatcher);
+        let inline_slots = Arc::new(Semaphore::new(self.max_inline_handlers));
+        let retry_after = self.retry_after;
+        let dispatcher = Arc::new(self.dispatcher(config.handler_timeout())?);
         let durable = super::durable::Durable::start(queue, config, Arc::clone(&dispatcher));
         Ok(WebhookRouter {
             dispatcher,
             queue: None,
             durable: Some(Arc::new(durable)),
-            inline_slots: Arc::new(Semaphore::new(self.max_inline_handlers)),
-            retry_after: self.retry_after,
+            inline_slots,
+            retry_after,
         })
     }
 }
@@ -284,7 +368,8 @@ impl fmt::Debug for RouterBuilder {
         formatter
             .debug_struct("RouterBuilder")
             .field("routes", &self.routes)
-            .field("deduplicates", &self.deduper.is_some())
+            .field("deduplicates", &self.dedupe.is_some())
+            .field("dedupe_lease", &self.dedupe_lease)
             .field("retry_after", &self.retry_after)
             .field("handler_timeout", &self.handler_timeout)
             .field("max_inline_handlers", &self.max_inline_handlers)

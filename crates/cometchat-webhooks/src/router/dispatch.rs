@@ -10,7 +10,7 @@ use futures_util::FutureExt;
 use tokio::task::JoinHandle;
 use tracing::{Instrument, Span};
 
-use super::dedupe::{Claim, Deduper};
+use super::dedupe::{Admission, Dedupe};
 use super::handler::{ErasedHandler, ReplyFuture, accepted_body};
 use super::metrics;
 use super::routes::Routes;
@@ -47,8 +47,8 @@ pub(crate) enum Outcome {
     /// runs the handler.
     #[cfg_attr(not(feature = "durable"), allow(dead_code))]
     Stored,
-    /// Durable mode: the store did not confirm in time or is down.
-    #[cfg_attr(not(feature = "durable"), allow(dead_code))]
+    /// Durable mode, or de-duplication: the store did not confirm in time
+    /// or is down.
     StoreUnavailable,
     /// As many inline handlers as allowed are already running.
     Busy,
@@ -95,21 +95,17 @@ impl Outcome {
     }
 }
 
-/// What every way of running a handler shares: the table, the deduper and
-/// the handler timeout.
+/// What every way of running a handler shares: the table, the
+/// de-duplication and the handler timeout.
 pub(crate) struct Dispatcher {
     routes: Routes,
-    deduper: Option<Arc<dyn Deduper>>,
+    dedupe: Option<Dedupe>,
     handler_timeout: Duration,
 }
 
 impl Dispatcher {
-    pub(crate) fn new(
-        routes: Routes,
-        deduper: Option<Arc<dyn Deduper>>,
-        handler_timeout: Duration,
-    ) -> Self {
-        Self { routes, deduper, handler_timeout }
+    pub(crate) fn new(routes: Routes, dedupe: Option<Dedupe>, handler_timeout: Duration) -> Self {
+        Self { routes, dedupe, handler_timeout }
     }
 
     pub(crate) fn handler_timeout(&self) -> Duration {
@@ -148,7 +144,7 @@ impl Dispatcher {
     }
 
     pub(crate) fn deduplicates(&self) -> bool {
-        self.deduper.is_some()
+        self.dedupe.is_some()
     }
 
     pub(crate) fn handler_for(&self, event: &Event) -> Option<ErasedHandler> {
@@ -164,10 +160,8 @@ impl Dispatcher {
         event: Event,
         key: Option<IdempotencyKey>,
     ) -> Outcome {
-        match (&self.deduper, key) {
-            (Some(deduper), Some(key)) => {
-                self.run_deduplicated(deduper.as_ref(), &handler, event, key).await
-            }
+        match (&self.dedupe, key) {
+            (Some(dedupe), Some(key)) => self.run_deduplicated(dedupe, &handler, event, key).await,
             (_, key) => self.run_caught(&handler, event, key).await,
         }
     }
@@ -228,30 +222,28 @@ async fn settle(reply: ReplyFuture) -> Outcome {
 impl Dispatcher {
     /// Claims the key, runs the handler, and records the key as done only when
     /// the handler succeeded; otherwise (an error, a panic, a timeout) releases
-    /// it so a re-delivery runs again.
+    /// it so a re-delivery runs again. The claim outlasts the handler
+    /// timeout, so the handler is stopped before its claim ends.
     async fn run_deduplicated(
         &self,
-        deduper: &dyn Deduper,
+        dedupe: &Dedupe,
         handler: &ErasedHandler,
         event: Event,
         key: IdempotencyKey,
     ) -> Outcome {
-        match deduper.claim(&key).await {
-            Claim::Done => {
+        match dedupe.admit(&key).await {
+            Admission::Duplicate => {
                 tracing::debug!("already handled; not running again");
                 Outcome::Duplicate
             }
-            Claim::InFlight => {
+            Admission::InFlight => {
                 tracing::debug!("another copy is still running");
                 Outcome::InFlight
             }
-            Claim::Acquired => {
+            Admission::Unavailable => Outcome::StoreUnavailable,
+            Admission::Run(token) => {
                 let outcome = self.run_caught(handler, event, Some(key.clone())).await;
-                if matches!(outcome, Outcome::Handled(_)) {
-                    deduper.complete(&key).await;
-                } else {
-                    deduper.release(&key).await;
-                }
+                dedupe.settle(&key, token, matches!(outcome, Outcome::Handled(_))).await;
                 outcome
             }
         }

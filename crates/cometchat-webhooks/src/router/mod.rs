@@ -24,10 +24,13 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 use tracing::{Instrument, Span};
 
+/// The in-process dedupe store, also named here for
+/// [`RouterBuilder::deduplicate`]; its home is [`delivery`](crate::delivery).
+pub use crate::delivery::MemoryDeduper;
 pub use background::BackgroundConfig;
 pub use before_message::BeforeMessageOutcome;
 pub use builder::RouterBuilder;
-pub use dedupe::{Claim, DedupeFuture, Deduper, MemoryDeduper};
+pub use dedupe::RouterConfigError;
 pub use delivery::Delivery;
 #[cfg(feature = "durable")]
 pub use durable::{DurableConfig, DurableConfigError};

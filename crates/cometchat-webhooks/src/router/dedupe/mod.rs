@@ -1,69 +1,106 @@
-//! De-duplication of deliveries by [`IdempotencyKey`]. CometChat may deliver
-//! an event more than once (network retries, and its own retries at +10 s and
-//! +30 s after a failure); a [`Deduper`] makes a handler run once per event.
+//! De-duplication of deliveries by [`IdempotencyKey`] over a
+//! [`DedupeStore`]. CometChat may deliver an event more than once (network
+//! retries, and its own retries at +10 s and +30 s after a failure); the
+//! router claims the key before running the handler, completes it when the
+//! handler succeeded and releases it when it failed.
+//!
+//! A claim is a lease longer than the handler timeout and is not renewed:
+//! the handler is stopped at its timeout, so it never runs past the claim,
+//! and a claim left by a process that died ends with its lease.
 
-mod memory;
+mod error;
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
-pub use memory::MemoryDeduper;
+pub use error::RouterConfigError;
 
+use crate::delivery::{DedupeClaim, DedupeStore, DeliveryError};
 use crate::idempotency::IdempotencyKey;
 
-/// The boxed future a [`Deduper`] method returns, so the trait can be used as
-/// `dyn Deduper` and implemented over an async store.
-pub type DedupeFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// What the builder collected: the store, and the lease if one was set.
+pub(crate) struct DedupeChoice {
+    pub(crate) store: Arc<dyn DedupeStore>,
+    pub(crate) lease: Option<Duration>,
+}
 
-/// The answer to [`Deduper::claim`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Claim {
-    /// The caller now owns the key: it runs the handler, then calls
-    /// [`complete`](Deduper::complete) on success or
-    /// [`release`](Deduper::release) on failure.
-    Acquired,
-    /// A handler already succeeded for this key: do not run it again.
-    Done,
-    /// Another copy holds the key and did not settle in time. The router
-    /// answers 503 with `Retry-After`, so the event is retried rather than
-    /// acknowledged before its handler succeeded.
+impl DedupeChoice {
+    /// The lease claims take next to `handler_timeout`: the one set, which
+    /// must be longer, or the timeout plus the default margin.
+    pub(crate) fn resolve(self, handler_timeout: Duration) -> Result<Dedupe, RouterConfigError> {
+        let lease = match self.lease {
+            Some(lease) if lease <= handler_timeout => {
+                return Err(RouterConfigError::DedupeLeaseNotLongerThanHandlerTimeout {
+                    lease,
+                    handler_timeout,
+                });
+            }
+            Some(lease) => lease,
+            None => handler_timeout.saturating_add(DEFAULT_LEASE_MARGIN),
+        };
+        Ok(Dedupe { store: self.store, lease })
+    }
+}
+
+/// How much longer than the handler timeout a claim lasts by default: room
+/// for the store's round trips, so a claim is settled well before it ends.
+pub(crate) const DEFAULT_LEASE_MARGIN: Duration = Duration::from_secs(30);
+
+/// The store and the lease the router's claims take.
+pub(crate) struct Dedupe {
+    store: Arc<dyn DedupeStore>,
+    lease: Duration,
+}
+
+/// Whether the handler may run for a delivery.
+pub(crate) enum Admission {
+    /// Yes: settle the claim afterwards with [`Dedupe::settle`].
+    Run(crate::delivery::DedupeToken),
+    /// A handler already succeeded for this key.
+    Duplicate,
+    /// Another copy holds the key and did not settle in time.
     InFlight,
+    /// The store could not answer.
+    Unavailable,
 }
 
-/// Remembers which deliveries were handled, so each event's handler
-/// succeeds at most once.
-///
-/// A key moves from free to claimed ([`Claim::Acquired`]) to done
-/// ([`complete`](Self::complete)), or back to free
-/// ([`release`](Self::release)) when the handler failed, so a re-delivery
-/// runs it again. Implementations over a shared store (Redis, a database)
-/// de-duplicate across instances; [`MemoryDeduper`] does it within one.
-pub trait Deduper: Send + Sync + 'static {
-    /// Claims `key` for running its handler. When another copy holds it, an
-    /// implementation may wait for that copy to settle: if it succeeded the
-    /// answer is [`Claim::Done`], if it failed the key is free to acquire.
-    fn claim<'a>(&'a self, key: &'a IdempotencyKey) -> DedupeFuture<'a, Claim>;
-
-    /// Records that the handler for `key` succeeded.
-    fn complete<'a>(&'a self, key: &'a IdempotencyKey) -> DedupeFuture<'a, ()>;
-
-    /// Gives up a claim whose handler failed, so the key can be claimed again.
-    fn release<'a>(&'a self, key: &'a IdempotencyKey) -> DedupeFuture<'a, ()>;
-}
-
-/// Lets a caller keep a handle on the deduper it gives the router.
-impl<D: Deduper + ?Sized> Deduper for Arc<D> {
-    fn claim<'a>(&'a self, key: &'a IdempotencyKey) -> DedupeFuture<'a, Claim> {
-        (**self).claim(key)
+impl Dedupe {
+    /// Claims `key` for the lease.
+    pub(crate) async fn admit(&self, key: &IdempotencyKey) -> Admission {
+        match self.store.claim(key.as_str(), self.lease).await {
+            Ok(DedupeClaim::Acquired(token)) => Admission::Run(token),
+            Ok(DedupeClaim::Done) => Admission::Duplicate,
+            Ok(DedupeClaim::InFlight) => Admission::InFlight,
+            Err(error) => {
+                tracing::warn!(%error, "the dedupe store did not answer; not running the handler");
+                Admission::Unavailable
+            }
+        }
     }
 
-    fn complete<'a>(&'a self, key: &'a IdempotencyKey) -> DedupeFuture<'a, ()> {
-        (**self).complete(key)
-    }
-
-    fn release<'a>(&'a self, key: &'a IdempotencyKey) -> DedupeFuture<'a, ()> {
-        (**self).release(key)
+    /// Records the handler's result: the key done when it succeeded, free
+    /// again when it failed. A refusal is logged: the claim was taken over
+    /// (the store stalled past the lease), or the store is down and the
+    /// claim ends with its lease.
+    pub(crate) async fn settle(
+        &self,
+        key: &IdempotencyKey,
+        token: crate::delivery::DedupeToken,
+        handled: bool,
+    ) {
+        let settled = if handled {
+            self.store.complete(key.as_str(), token).await
+        } else {
+            self.store.release(key.as_str(), token).await
+        };
+        match settled {
+            Ok(()) => {}
+            Err(error @ DeliveryError::StaleLease { .. }) => {
+                tracing::warn!(%error, "the dedupe claim was taken over before it was settled");
+            }
+            Err(error) => {
+                tracing::warn!(%error, "settling the dedupe claim failed; it ends with its lease");
+            }
+        }
     }
 }

@@ -183,6 +183,10 @@ pub enum DurableConfigError {
         /// The longest budget accepted.
         limit: Duration,
     },
+    /// The router's own settings cannot work with this configuration, e.g.
+    /// a dedupe lease not longer than this handler timeout.
+    #[error(transparent)]
+    Router(#[from] crate::router::RouterConfigError),
     /// The backoff's first delay is zero or above its cap.
     #[error("the backoff's first delay {base:?} must be positive and at most its cap {cap:?}")]
     Backoff {
