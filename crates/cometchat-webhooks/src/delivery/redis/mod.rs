@@ -460,7 +460,10 @@ impl DedupeStore for RedisStore {
     fn claim<'a>(&'a self, key: &'a str, lease: Duration) -> StoreFuture<'a, DedupeClaim> {
         Box::pin(async move {
             let mut invocation = self.scripts.dedupe_claim.key(self.keys.dedupe(key));
-            invocation.key(&self.keys.fence).arg(millis(lease).max(1));
+            invocation
+                .key(&self.keys.fence)
+                .arg(millis(lease).max(1))
+                .arg(self.dedupe_window_ms.max(1));
             let reply: Vec<u64> = self.script(self.request_budget, invocation).await?;
             match reply.as_slice() {
                 [1, token] => Ok(DedupeClaim::Acquired(DedupeToken(*token))),

@@ -37,7 +37,7 @@ impl Scripts {
             dead_letters: Script::new(include_str!("lua/dead_letters.lua")),
             redrive: Script::new(include_str!("lua/redrive.lua")),
             purge: with_helpers(include_str!("lua/purge.lua")),
-            dedupe_claim: Script::new(include_str!("lua/dedupe_claim.lua")),
+            dedupe_claim: with_helpers(include_str!("lua/dedupe_claim.lua")),
             dedupe_settle: Script::new(include_str!("lua/dedupe_settle.lua")),
         }
     }
