@@ -30,8 +30,8 @@ pub use cometchat_webhooks::router;
 #[doc(no_inline)]
 pub use cometchat_webhooks::media;
 
-/// Durable delivery: the queue and dedupe-store traits and their engines.
-#[cfg(feature = "durable")]
+/// Delivery: the queue and dedupe-store traits and their engines.
+#[cfg(any(feature = "router", feature = "durable"))]
 pub use cometchat_webhooks::delivery;
 #[cfg(feature = "testing")]
 #[doc(no_inline)]

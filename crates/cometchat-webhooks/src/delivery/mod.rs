@@ -50,6 +50,21 @@
 //! same file gets [`DeliveryError::Locked`]. Several instances behind a
 //! load balancer share one Redis.
 //!
+//! # De-duplication across instances
+//!
+//! The router's `.deduplicate(store)` (inline and background modes) claims
+//! each delivery's idempotency key in a [`DedupeStore`] before its handler
+//! runs: one claim at a time per key, a lease so a claim held by an
+//! instance that died ends, a fencing token so a holder whose claim was
+//! taken over cannot settle it. Every engine implements it:
+//!
+//! | Store | Shared by |
+//! |---|---|
+//! | [`MemoryDeduper`] (feature `router`) | the routers of one process; bounded in entries and bytes |
+//! | [`MemoryStore`] | the same, for tests of an engine's rules |
+//! | [`RedbStore`] | the routers of one process, through one file (kept for the dedupe window) |
+//! | [`RedisStore`] | every instance on one Redis |
+//!
 //! # Redis settings durability needs
 //!
 //! Redis acknowledges a write before it reaches the disk unless told
