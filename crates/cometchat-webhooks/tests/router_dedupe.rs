@@ -226,6 +226,27 @@ async fn the_oldest_completed_keys_are_forgotten_beyond_the_bound() {
 }
 
 #[tokio::test]
+async fn huge_message_ids_cost_a_bounded_number_of_bytes() {
+    let budget = 8 * 1024;
+    let deduper = Arc::new(MemoryDeduper::new().with_max_bytes(budget));
+    let (router, runs) = counting_router(Arc::clone(&deduper));
+    let huge_id = |index: usize| format!("{index}-{}", "x".repeat(64 * 1024));
+
+    for index in 0..40 {
+        assert_eq!(router.handle(message_sent(&huge_id(index))).await.status(), 200);
+        assert!(deduper.bytes() <= budget, "{} bytes after {index}", deduper.bytes());
+    }
+    assert_eq!(runs.get(), 40);
+    // Long components are hashed, so each key costs a few hundred bytes,
+    // not its 64 KiB id: many keys fit in the budget, though not all.
+    assert!((10..40).contains(&deduper.len()), "{} keys remembered", deduper.len());
+    assert_eq!(router.handle(message_sent(&huge_id(39))).await.status(), 200);
+    assert_eq!(runs.get(), 40, "the newest key is remembered");
+    router.handle(message_sent(&huge_id(0))).await;
+    assert_eq!(runs.get(), 41, "the oldest key was forgotten to stay in budget");
+}
+
+#[tokio::test]
 async fn memory_deduper_claims_release_and_complete() {
     let deduper = MemoryDeduper::new().with_in_flight_wait(Duration::ZERO);
     let key = message_sent("k").idempotency_key();
