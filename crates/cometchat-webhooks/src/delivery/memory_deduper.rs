@@ -123,6 +123,8 @@ impl MemoryDeduper {
     }
 
     /// Sets how long a second copy waits for a running first to settle.
+    /// The router gives a claim at most 1.5 s (its answer must reach
+    /// CometChat within 2 s) and answers 503 after that.
     pub fn with_in_flight_wait(mut self, wait: Duration) -> Self {
         self.in_flight_wait = wait;
         self

@@ -9,7 +9,7 @@ use tokio::sync::Semaphore;
 
 use super::WebhookRouter;
 use super::background::{BackgroundConfig, Queue};
-use super::dedupe::{self, DedupeChoice, RouterConfigError};
+use super::dedupe::{self, RouterConfigError};
 use super::delivery::Delivery;
 use super::dispatch::Dispatcher;
 use super::handler::sealed::States;
@@ -33,7 +33,7 @@ use crate::trigger::{Category, Trigger, TypedPayload};
 pub struct RouterBuilder {
     routes: Routes,
     states: States,
-    dedupe: Option<DedupeChoice>,
+    dedupe: Option<Arc<dyn DedupeStore>>,
     dedupe_lease: Option<Duration>,
     retry_after: Duration,
     handler_timeout: Duration,
@@ -188,7 +188,7 @@ impl RouterBuilder {
     /// process that died ends with its lease. The store being down is
     /// answered 503 with `Retry-After` (inline).
     pub fn deduplicate(mut self, store: impl DedupeStore) -> Self {
-        self.dedupe = Some(DedupeChoice { store: Arc::new(store), lease: None });
+        self.dedupe = Some(Arc::new(store));
         self
     }
 
@@ -268,10 +268,8 @@ impl RouterBuilder {
     /// The table, the de-duplication and the timeout every mode shares.
     fn dispatcher(self, handler_timeout: Duration) -> Result<Dispatcher, RouterConfigError> {
         let lease = self.dedupe_lease;
-        let dedupe = self
-            .dedupe
-            .map(|choice| DedupeChoice { lease, ..choice }.resolve(handler_timeout))
-            .transpose()?;
+        let dedupe =
+            self.dedupe.map(|store| dedupe::resolve(store, lease, handler_timeout)).transpose()?;
         Ok(Dispatcher::new(self.routes, dedupe, handler_timeout))
     }
 

@@ -18,33 +18,34 @@ pub use error::RouterConfigError;
 use crate::delivery::{DedupeClaim, DedupeStore, DeliveryError};
 use crate::idempotency::IdempotencyKey;
 
-/// What the builder collected: the store, and the lease if one was set.
-pub(crate) struct DedupeChoice {
-    pub(crate) store: Arc<dyn DedupeStore>,
-    pub(crate) lease: Option<Duration>,
-}
-
-impl DedupeChoice {
-    /// The lease claims take next to `handler_timeout`: the one set, which
-    /// must be longer, or the timeout plus the default margin.
-    pub(crate) fn resolve(self, handler_timeout: Duration) -> Result<Dedupe, RouterConfigError> {
-        let lease = match self.lease {
-            Some(lease) if lease <= handler_timeout => {
-                return Err(RouterConfigError::DedupeLeaseNotLongerThanHandlerTimeout {
-                    lease,
-                    handler_timeout,
-                });
-            }
-            Some(lease) => lease,
-            None => handler_timeout.saturating_add(DEFAULT_LEASE_MARGIN),
-        };
-        Ok(Dedupe { store: self.store, lease })
-    }
+/// The store and the lease its claims take next to `handler_timeout`: the
+/// lease set, which must be longer, or the timeout plus the default margin.
+pub(crate) fn resolve(
+    store: Arc<dyn DedupeStore>,
+    lease: Option<Duration>,
+    handler_timeout: Duration,
+) -> Result<Dedupe, RouterConfigError> {
+    let lease = match lease {
+        Some(lease) if lease <= handler_timeout => {
+            return Err(RouterConfigError::DedupeLeaseNotLongerThanHandlerTimeout {
+                lease,
+                handler_timeout,
+            });
+        }
+        Some(lease) => lease,
+        None => handler_timeout.saturating_add(DEFAULT_LEASE_MARGIN),
+    };
+    Ok(Dedupe { store, lease })
 }
 
 /// How much longer than the handler timeout a claim lasts by default: room
 /// for the store's round trips, so a claim is settled well before it ends.
 pub(crate) const DEFAULT_LEASE_MARGIN: Duration = Duration::from_secs(30);
+
+/// How long a delivery waits for its claim before it is answered 503: the
+/// request path's budget, well inside CometChat's 2 seconds (an in-memory
+/// store's wait for a running copy, 1 s by default, fits in it).
+const CLAIM_BUDGET: Duration = Duration::from_millis(1500);
 
 /// The store and the lease the router's claims take.
 pub(crate) struct Dedupe {
@@ -67,12 +68,17 @@ pub(crate) enum Admission {
 impl Dedupe {
     /// Claims `key` for the lease.
     pub(crate) async fn admit(&self, key: &IdempotencyKey) -> Admission {
-        match self.store.claim(key.as_str(), self.lease).await {
-            Ok(DedupeClaim::Acquired(token)) => Admission::Run(token),
-            Ok(DedupeClaim::Done) => Admission::Duplicate,
-            Ok(DedupeClaim::InFlight) => Admission::InFlight,
-            Err(error) => {
-                tracing::warn!(%error, "the dedupe store did not answer; not running the handler");
+        let claim = self.store.claim(key.as_str(), self.lease);
+        match tokio::time::timeout(CLAIM_BUDGET, claim).await {
+            Ok(Ok(DedupeClaim::Acquired(token))) => Admission::Run(token),
+            Ok(Ok(DedupeClaim::Done)) => Admission::Duplicate,
+            Ok(Ok(DedupeClaim::InFlight)) => Admission::InFlight,
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "the dedupe store refused the claim; not running the handler");
+                Admission::Unavailable
+            }
+            Err(_) => {
+                tracing::warn!(budget = ?CLAIM_BUDGET, "the dedupe store did not answer in time; not running the handler");
                 Admission::Unavailable
             }
         }
