@@ -12,11 +12,11 @@ use std::time::{Duration, SystemTime};
 
 use cometchat_webhooks::delivery::{
     Backoff, ClaimedEvent, DeadLetter, EnqueueOutcome, EventDetails, EventQueue, FailOutcome,
-    Lease, MemoryStore, QueueConfig, QueueStats, StoreFuture, StoredEvent,
+    Lease, MemoryDeduper, MemoryStore, QueueConfig, QueueStats, StoreFuture, StoredEvent,
 };
 use cometchat_webhooks::payload::MessageSent;
 use cometchat_webhooks::router::{
-    Delivery, DurableConfig, DurableConfigError, RouterBuilder, WebhookRouter,
+    Delivery, DurableConfig, DurableConfigError, RouterBuilder, RouterConfigError, WebhookRouter,
 };
 use cometchat_webhooks::testing::{Gate, RunCount};
 use router_support::{json, message_sent};
@@ -290,4 +290,58 @@ fn a_lease_not_longer_than_the_handler_timeout_is_refused() {
     let config = DurableConfig::new().with_lease(Duration::from_secs(30));
     let refused = WebhookRouter::builder().durable(store, config).unwrap_err();
     assert!(matches!(refused, DurableConfigError::LeaseNotLongerThanHandlerTimeout { .. }));
+}
+
+#[test]
+fn a_dedupe_lease_not_longer_than_the_durable_handler_timeout_is_refused() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let _inside = runtime.enter();
+    let store = Arc::new(MemoryStore::new(&QueueConfig::new()).unwrap());
+    let config = DurableConfig::new().with_handler_timeout(Duration::from_secs(40));
+    let refused = WebhookRouter::builder()
+        .deduplicate(MemoryDeduper::new())
+        .dedupe_lease(Duration::from_secs(40))
+        .durable(store, config)
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        DurableConfigError::Router(RouterConfigError::DedupeLeaseNotLongerThanHandlerTimeout {
+            lease: Duration::from_secs(40),
+            handler_timeout: Duration::from_secs(40),
+        })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn durable_workers_skip_an_event_a_shared_deduper_saw_handled() {
+    // Two durable routers with separate queues but one dedupe store: the
+    // same event stored in both is handled once.
+    let deduper = Arc::new(MemoryDeduper::new());
+    let (runs, handled, gate) = (RunCount::default(), RunCount::default(), Gate::default());
+    let mut routers = Vec::new();
+    for _ in 0..2 {
+        let queue = quick_queue(3);
+        let store = Arc::new(MemoryStore::new(&queue).unwrap());
+        let router = counting(&runs, &handled, &gate)
+            .deduplicate(Arc::clone(&deduper))
+            .durable(store.clone(), quick_config(&queue))
+            .unwrap();
+        routers.push((router, store));
+    }
+    for (router, _) in &routers {
+        assert_eq!(router.handle(message_sent("shared")).await.status(), 200);
+    }
+    for (_, store) in &routers {
+        let store = store.clone();
+        eventually("both queues settled", move || {
+            let store = store.clone();
+            async move { store.stats().await.unwrap().live() == 0 }
+        })
+        .await;
+    }
+    assert_eq!(runs.get(), 1, "the second copy was a duplicate in the shared store");
+    assert_eq!(deduper.len(), 1);
+    for (router, _) in routers {
+        router.shutdown(Duration::from_secs(1)).await;
+    }
 }
