@@ -11,6 +11,7 @@ use super::moderation::ModerationRule;
 use super::timestamp::Timestamp;
 use super::user::User;
 use crate::decode::lenient;
+use crate::decode::raw_json::{self, RawJson};
 
 /// A CometChat message. Every field is optional: a `before_message` body has
 /// no `id` yet, and call and action messages omit media fields.
@@ -116,16 +117,19 @@ pub struct MessageData {
     pub url: Option<String>,
     /// Attachments.
     pub attachments: Option<Vec<Attachment>>,
-    /// Sender, receiver, and for actions `by` / `for` / `on`.
-    pub entities: Option<Entities>,
+    /// Sender, receiver, and for actions `by` / `for` / `on` (boxed: most of
+    /// a message's size, moved only as a pointer while decoding).
+    pub entities: Option<Box<Entities>>,
     /// Sending client (`WEB-4_0_10-<uuid>-<ms>`).
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub resource: Option<String>,
     /// Free-form metadata, including `@injected` extension results.
-    pub metadata: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub metadata: Option<RawJson>,
     /// Custom message payload.
     #[serde(alias = "custom_data")]
-    pub custom_data: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub custom_data: Option<RawJson>,
     /// Mentioned users, keyed by uid.
     pub mentions: Option<BTreeMap<String, User>>,
     /// Moderation verdict.
