@@ -69,7 +69,8 @@ def median_ns(group, decoder):
     bodies = json.loads((bench / "benchmark.json").read_text())["throughput"]["Elements"]
     return median / bodies
 
-groups = sorted(p.name for p in root.iterdir() if p.name.startswith("decode_")) if root.is_dir() else []
+groups = sorted((p.name for p in root.iterdir() if p.name.startswith("decode_")),
+                key=lambda name: (not name.endswith("_corpus"), name)) if root.is_dir() else []
 header = f"{'layout':<9} {'family':<22} {'floor ns':>9} {'Value ns':>9} {'Event ns':>9}  {'Value/floor':>11} {'Event/floor':>11} {'Event/Value':>11}"
 print(header)
 print("-" * len(header))
