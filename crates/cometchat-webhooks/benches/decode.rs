@@ -1,43 +1,50 @@
-//! Decoding every bundled sample into `Event`, against parsing the same bytes
-//! into `serde_json::Value` (what a hand-written receiver does), in one run:
-//! from a slice (which copies the body, since an `Event` owns it) and from
-//! `Bytes` (what the adapters do: the body they read is handed over).
+//! Wall-clock cost of decoding the bundled samples, per family and for the
+//! whole corpus, bundled (indented) and minified: validating the JSON
+//! (`IgnoredAny`, the floor), building a `serde_json::Value` and decoding the
+//! typed `Event` from the received `Bytes`, in one run. Each group is one
+//! family in one layout; `scripts/decode-ratios.sh` prints the ratios next to
+//! the instruction counts. Short measurements: 72 benchmarks in about two
+//! minutes.
 
-use std::hint::black_box;
+#[allow(dead_code)] // Shared with `decode_instructions`, which parses names.
+mod corpus;
 
-use cometchat_webhooks::testing::samples;
-use cometchat_webhooks::{Bytes, Event};
+use std::time::Duration;
+
+use corpus::{Decoder, Layout, bodies, selections};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-fn decode_every_sample(criterion: &mut Criterion) {
-    let bodies: Vec<&[u8]> = samples().map(|(_, body)| body).collect();
-    let total: usize = bodies.iter().map(|body| body.len()).sum();
-    let mut group = criterion.benchmark_group("decode_every_sample");
-    group.throughput(Throughput::Bytes(total as u64));
-    group.bench_function("serde_json_value", |bench| {
-        bench.iter(|| {
-            for body in &bodies {
-                black_box(serde_json::from_slice::<serde_json::Value>(black_box(body)).ok());
+fn decode_by_family(criterion: &mut Criterion) {
+    for layout in Layout::ALL {
+        for selection in selections() {
+            let bodies = bodies(selection, layout).expect("a known selection");
+            let mut group =
+                criterion.benchmark_group(format!("decode_{}_{selection}", layout.name()));
+            group.throughput(Throughput::Elements(bodies.len() as u64));
+            for decoder in Decoder::ALL {
+                group.bench_function(decoder.name(), |bench| {
+                    bench.iter(|| {
+                        for body in &bodies {
+                            decoder.decode(body);
+                        }
+                    })
+                });
             }
-        })
-    });
-    group.bench_function("typed_event", |bench| {
-        bench.iter(|| {
-            for body in &bodies {
-                black_box(Event::from_slice(black_box(body)).ok());
-            }
-        })
-    });
-    let shared: Vec<Bytes> = bodies.iter().map(|body| Bytes::from_static(body)).collect();
-    group.bench_function("typed_event_from_bytes", |bench| {
-        bench.iter(|| {
-            for body in &shared {
-                black_box(Event::from_bytes(black_box(body.clone())).ok());
-            }
-        })
-    });
-    group.finish();
+            group.finish();
+        }
+    }
 }
 
-criterion_group!(benches, decode_every_sample);
+fn quick() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1))
+        .sample_size(20)
+}
+
+criterion_group! {
+    name = benches;
+    config = quick();
+    targets = decode_by_family
+}
 criterion_main!(benches);

@@ -15,6 +15,7 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::receipt_shape::ReceiptSeed;
 use crate::decode::lenient;
 use crate::error::ParseError;
 use crate::trigger::{Payload, PayloadTypeStep, Trigger, TypedPayload};
@@ -99,24 +100,75 @@ fn read(body: &str, reading: Reading) -> Result<(Envelope, Data<'_>), ParseError
     };
     let envelope = Envelope {
         trigger,
-        app_id: text(wire.app_id),
-        region: text(wire.region),
-        webhook: text(wire.webhook),
-        bot: text(wire.bot),
+        app_id: wire.app_id,
+        region: wire.region,
+        webhook: wire.webhook,
+        bot: wire.bot,
         origin: wire.origin.and_then(|raw| serde_json::from_str(raw.get()).ok()),
-        chat_api_version: text(wire.chat_api_version),
-        session_type: text(wire.session_type),
+        chat_api_version: wire.chat_api_version,
+        session_type: wire.session_type,
     };
     Ok((envelope, data))
 }
 
-/// An envelope string that may arrive as a number; anything else is ignored.
-fn text(raw: Option<&RawValue>) -> Option<String> {
-    let raw = raw?.get();
-    match raw.as_bytes().first()? {
-        b'"' => serde_json::from_str(raw).ok(),
-        b'-' | b'0'..=b'9' => Some(raw.to_owned()),
-        _ => None,
+/// An envelope value read once, in place: a string as sent; with
+/// `numbers`, a number as its text (ids that arrive as numbers); any other
+/// value is skipped and reads as `None`.
+struct EnvelopeText {
+    numbers: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for EnvelopeText {
+    type Value = Option<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EnvelopeText {
+    type Value = Option<String>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Some(value.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Some(value))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(self.numbers.then(|| value.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(self.numbers.then(|| value.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(self.numbers.then(|| value.to_string()))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(None)
     }
 }
 
@@ -130,26 +182,41 @@ struct WireEnvelope<'a> {
     /// `Some(None)`: present but not a string.
     trigger: Option<Option<String>>,
     data: WireData<'a>,
-    app_id: Option<&'a RawValue>,
-    region: Option<&'a RawValue>,
-    webhook: Option<&'a RawValue>,
-    bot: Option<&'a RawValue>,
+    app_id: Option<String>,
+    region: Option<String>,
+    webhook: Option<String>,
+    bot: Option<String>,
     origin: Option<&'a RawValue>,
-    chat_api_version: Option<&'a RawValue>,
-    session_type: Option<&'a RawValue>,
+    chat_api_version: Option<String>,
+    session_type: Option<String>,
 }
 
 struct WireVisitor {
     reading: Reading,
 }
 
+/// How `data` is typed in the single pass.
+enum SinglePass {
+    /// Straight into the trigger's payload type.
+    Typed(Trigger),
+    /// Into the receipt shape it has (current or legacy).
+    ByShape(Trigger),
+}
+
 impl WireVisitor {
-    /// The trigger whose `data` can be typed right away: known, and not one
-    /// whose legacy twin shares its name (those need the shape of `data`).
-    fn single_pass_trigger(&self, trigger: &Option<Option<String>>) -> Option<Trigger> {
+    /// The trigger whose `data` can be typed right away (known), and whether
+    /// it has a legacy twin of the same name (then the shape of `data`
+    /// decides between them).
+    fn single_pass_trigger(&self, trigger: &Option<Option<String>>) -> Option<SinglePass> {
         let name = trigger.as_ref()?.as_deref()?;
         let known = Trigger::from_wire(name)?;
-        (self.reading == Reading::SinglePass && known.legacy_shape().is_none()).then_some(known)
+        if self.reading != Reading::SinglePass {
+            return None;
+        }
+        Some(match known.legacy_shape() {
+            None => SinglePass::Typed(known),
+            Some(_) => SinglePass::ByShape(known),
+        })
     }
 }
 
@@ -176,25 +243,32 @@ impl<'de> Visitor<'de> for WireVisitor {
         while let Some(key) = map.next_key::<WireKey>()? {
             let slot = match key {
                 WireKey::Trigger => {
-                    let raw: &RawValue = map.next_value()?;
-                    wire.trigger = Some(serde_json::from_str::<String>(raw.get()).ok());
+                    wire.trigger = Some(map.next_value_seed(EnvelopeText { numbers: false })?);
                     continue;
                 }
                 WireKey::Data => {
                     wire.data = match self.single_pass_trigger(&wire.trigger) {
-                        Some(trigger) => WireData::Typed {
+                        Some(SinglePass::Typed(trigger)) => WireData::Typed {
                             payload: map.next_value_seed(PayloadSeed(trigger))?,
                             decoded_as: trigger,
                         },
+                        Some(SinglePass::ByShape(trigger)) => {
+                            let (payload, decoded_as) =
+                                map.next_value_seed(ReceiptSeed(trigger))?;
+                            WireData::Typed { payload, decoded_as }
+                        }
                         None => WireData::Raw(map.next_value()?),
                     };
+                    continue;
+                }
+                WireKey::Origin => {
+                    wire.origin = Some(map.next_value()?);
                     continue;
                 }
                 WireKey::AppId => &mut wire.app_id,
                 WireKey::Region => &mut wire.region,
                 WireKey::Webhook => &mut wire.webhook,
                 WireKey::Bot => &mut wire.bot,
-                WireKey::Origin => &mut wire.origin,
                 WireKey::ChatApiVersion => &mut wire.chat_api_version,
                 WireKey::SessionType => &mut wire.session_type,
                 WireKey::Other => {
@@ -202,7 +276,7 @@ impl<'de> Visitor<'de> for WireVisitor {
                     continue;
                 }
             };
-            *slot = Some(map.next_value()?);
+            *slot = map.next_value_seed(EnvelopeText { numbers: true })?;
         }
         Ok(wire)
     }
@@ -292,13 +366,20 @@ mod tests {
     }
 
     #[test]
+    fn receipts_are_typed_in_the_same_pass_by_their_shape() {
+        assert!(typed_in_one_pass(
+            r#"{"trigger": "message_read_receipt", "data": {"messageId": "1"}}"#
+        ));
+        // A misfit in either shape leaves the decision to the raw reading.
+        assert!(!typed_in_one_pass(
+            r#"{"trigger": "message_read_receipt", "data": {"readAt": {"x": 1}}}"#
+        ));
+    }
+
+    #[test]
     fn other_bodies_keep_data_raw_for_the_second_step() {
         // `data` before `trigger`: its type is not known yet when it is read.
         assert!(!typed_in_one_pass(r#"{"data": {"sessionId": "s"}, "trigger": "call_started"}"#));
-        // Receipts: the shape of `data` decides between current and legacy.
-        assert!(!typed_in_one_pass(
-            r#"{"trigger": "message_read_receipt", "data": {"messageId": "1"}}"#
-        ));
         // Unknown trigger, and `data` that does not fit (the raw reading
         // then keeps it for `Payload::Undecodable`).
         assert!(!typed_in_one_pass(r#"{"trigger": "new_thing", "data": {}}"#));

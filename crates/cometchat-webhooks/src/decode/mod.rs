@@ -3,7 +3,8 @@
 //!
 //! 1. [`decode_body`] (here): the bytes must be non-empty UTF-8;
 //! 2. `envelope`: one pass over the body reads the envelope and, when
-//!    `trigger` came first, decodes `data` straight into its type;
+//!    `trigger` came first, decodes `data` straight into its type (receipts,
+//!    whose shape decides the trigger, through `receipt_shape`);
 //! 3. `data`: otherwise `data` was kept raw and is decoded now, by trigger
 //!    (resolving the legacy receipts by shape), or kept as unknown or
 //!    undecodable with the reason;
@@ -16,6 +17,7 @@ mod data;
 mod envelope;
 pub(crate) mod lenient;
 pub(crate) mod raw_json;
+mod receipt_shape;
 mod repair;
 
 pub use envelope::{Envelope, Origin};

@@ -1,5 +1,6 @@
 //! `RawJson`: a piece of JSON kept exactly as received, for data this crate
-//! does not type (unknown triggers, undecodable data, unknown entity kinds).
+//! does not type (unknown triggers, undecodable data, unknown entity kinds)
+//! and for open-ended objects (metadata, custom data, template variables).
 
 use std::fmt;
 
@@ -39,6 +40,57 @@ impl RawJson {
     }
 }
 
+/// How deep an open-ended field may nest: `serde_json::Value`'s own limit, so
+/// every open-ended field can be decoded into a `Value`.
+const OPEN_ENDED_DEPTH: usize = 128;
+
+/// An open-ended field (metadata, custom data, …) kept as raw JSON: missing
+/// or `null` is `None`; JSON nested deeper than `serde_json::Value` allows
+/// does not fit.
+pub(crate) fn opt_open_ended<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<RawJson>, D::Error> {
+    let raw = Option::<RawJson>::deserialize(deserializer)?;
+    match &raw {
+        Some(json) if !nests_within(json.get(), OPEN_ENDED_DEPTH) => Err(serde::de::Error::custom(
+            format_args!("JSON nested more than {OPEN_ENDED_DEPTH} levels deep"),
+        )),
+        _ => Ok(raw),
+    }
+}
+
+/// Whether the arrays and objects of valid JSON `text` nest at most `limit`
+/// deep. Text too short to nest that deep is not scanned.
+fn nests_within(text: &str, limit: usize) -> bool {
+    if text.len() <= 2 * limit {
+        return true;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &byte in text.as_bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return false;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
 impl From<Box<RawValue>> for RawJson {
     fn from(raw: Box<RawValue>) -> Self {
         Self(raw)
@@ -74,5 +126,22 @@ impl Serialize for RawJson {
 impl<'de> Deserialize<'de> for RawJson {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Box::<RawValue>::deserialize(deserializer).map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_is_measured_outside_strings() {
+        let deep = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(nests_within(&deep(128), 128));
+        assert!(!nests_within(&deep(129), 128));
+        let in_string = format!("[\"{}\\\"\"]", "[".repeat(300));
+        assert!(nests_within(&in_string, 128));
+        assert!(nests_within(r#"{"a": [1, {"b": 2}]}"#, 3));
+        assert!(!nests_within(r#"{"a": [1, {"b": 2}]}"#, 2));
+        assert!(!nests_within(&format!("{{\"a\": {}}}", deep(300)), 128));
     }
 }

@@ -9,6 +9,7 @@
 //! then. An unknown kind, or an object that does not fit its kind, stays
 //! available as JSON instead of failing the event.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -46,7 +47,8 @@ pub struct Entities {
 /// [`as_call`](Self::as_call); [`raw`](Self::raw) gives it as received.
 #[derive(Clone)]
 pub struct Entity {
-    entity_type: Option<String>,
+    /// `entityType` as sent; the known kinds are not allocated.
+    entity_type: Option<Cow<'static, str>>,
     entity: Option<RawJson>,
     typed: OnceLock<Typed>,
 }
@@ -65,7 +67,7 @@ enum Typed {
 impl Entity {
     /// An entity from its kind and object as they would be sent.
     pub fn new(entity_type: Option<String>, entity: Option<RawJson>) -> Self {
-        Self { entity_type, entity, typed: OnceLock::new() }
+        Self { entity_type: entity_type.map(Cow::Owned), entity, typed: OnceLock::new() }
     }
 
     /// The user, when this entity is one.
@@ -104,7 +106,7 @@ impl Entity {
     /// identifying key implies (`uid`, `guid`, `sessionid`, `id`).
     pub fn entity_type(&self) -> Option<EntityType> {
         match &self.entity_type {
-            Some(sent) => Some(EntityType::from(sent.as_str())),
+            Some(sent) => Some(EntityType::from(&**sent)),
             None => self.entity.as_ref().and_then(implied_kind),
         }
     }
@@ -195,7 +197,7 @@ impl<'de> Visitor<'de> for EntityVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entity, A::Error> {
-        let mut entity_type: Option<String> = None;
+        let mut entity_type: Option<KindText> = None;
         let mut entity: Option<RawJson> = None;
         while let Some(key) = map.next_key::<EntityKey>()? {
             match key {
@@ -206,7 +208,36 @@ impl<'de> Visitor<'de> for EntityVisitor {
                 }
             }
         }
-        Ok(Entity::new(entity_type, entity))
+        Ok(Entity { entity_type: entity_type.map(|kind| kind.0), entity, typed: OnceLock::new() })
+    }
+}
+
+/// `entityType`: the four known kinds borrow a static name, others are copied.
+struct KindText(Cow<'static, str>);
+
+impl<'de> Deserialize<'de> for KindText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KindVisitor;
+
+        impl Visitor<'_> for KindVisitor {
+            type Value = KindText;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a string")
+            }
+
+            fn visit_str<E: de::Error>(self, kind: &str) -> Result<KindText, E> {
+                Ok(KindText(match kind {
+                    "user" => Cow::Borrowed("user"),
+                    "group" => Cow::Borrowed("group"),
+                    "message" => Cow::Borrowed("message"),
+                    "call" => Cow::Borrowed("call"),
+                    other => Cow::Owned(other.to_owned()),
+                }))
+            }
+        }
+
+        deserializer.deserialize_str(KindVisitor)
     }
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::kinds::{GroupScope, GroupType};
 use super::timestamp::Timestamp;
 use crate::decode::lenient;
+use crate::decode::raw_json::{self, RawJson};
 
 /// A CometChat group. Only `guid` is required.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,7 +27,8 @@ pub struct Group {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub icon: Option<String>,
     /// Free-form metadata.
-    pub metadata: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub metadata: Option<RawJson>,
     /// Tags.
     pub tags: Option<Vec<String>>,
     /// Owner's uid (the new owner in `group_owner_transferred`).

@@ -11,6 +11,7 @@ use super::moderation::ModerationRule;
 use super::timestamp::Timestamp;
 use super::user::User;
 use crate::decode::lenient;
+use crate::decode::raw_json::{self, RawJson};
 
 /// A CometChat message. Every field is optional: a `before_message` body has
 /// no `id` yet, and call and action messages omit media fields.
@@ -60,14 +61,27 @@ pub struct Message {
     /// Who deleted it.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub deleted_by: Option<String>,
-    /// Thread parent's id.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    /// Thread parent's id (`parentMessageId` accepted).
+    #[serde(alias = "parentMessageId", default, deserialize_with = "lenient::opt_string")]
     pub parent_id: Option<String>,
     /// Number of replies in its thread.
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub reply_count: Option<u64>,
+    /// Replies in its thread the viewer has not read.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub unread_replies_count: Option<u64>,
     /// Tags.
     pub tags: Option<Vec<String>>,
+    /// Users mentioned in the text.
+    pub mentioned_users: Option<Vec<User>>,
+    /// Whether the viewer is among the mentioned users.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    pub has_mentioned_me: Option<bool>,
+    /// Id of the message this one quotes.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub quoted_message_id: Option<String>,
+    /// The message this one quotes.
+    pub quoted_message: Option<Box<Message>>,
 }
 
 impl Message {
@@ -103,20 +117,40 @@ pub struct MessageData {
     pub url: Option<String>,
     /// Attachments.
     pub attachments: Option<Vec<Attachment>>,
-    /// Sender, receiver, and for actions `by` / `for` / `on`.
-    pub entities: Option<Entities>,
+    /// Sender, receiver, and for actions `by` / `for` / `on` (boxed: most of
+    /// a message's size, moved only as a pointer while decoding).
+    pub entities: Option<Box<Entities>>,
     /// Sending client (`WEB-4_0_10-<uuid>-<ms>`).
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub resource: Option<String>,
     /// Free-form metadata, including `@injected` extension results.
-    pub metadata: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub metadata: Option<RawJson>,
     /// Custom message payload.
     #[serde(alias = "custom_data")]
-    pub custom_data: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub custom_data: Option<RawJson>,
     /// Mentioned users, keyed by uid.
     pub mentions: Option<BTreeMap<String, User>>,
     /// Moderation verdict.
     pub moderation: Option<MessageModeration>,
+    /// Reaction counts (`[{reaction, count, reactedByMe}]`).
+    pub reactions: Option<Vec<ReactionCount>>,
+}
+
+/// How many times one reaction was given to a message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReactionCount {
+    /// The reaction (an emoji).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub reaction: Option<String>,
+    /// How many users gave it.
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub count: Option<u64>,
+    /// Whether the viewer gave it.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    pub reacted_by_me: Option<bool>,
 }
 
 /// A file attached to a message.

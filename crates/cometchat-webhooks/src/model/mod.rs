@@ -20,7 +20,7 @@ pub use kinds::{
     Action, CallStatus, CallType, ConnectionAction, EntityType, GroupScope, GroupType,
     MessageCategory, MessageType, ModerationStatus, ReceiptAction, ReceiverType, UserStatus,
 };
-pub use message::{Attachment, Message, MessageData, MessageModeration};
+pub use message::{Attachment, Message, MessageData, MessageModeration, ReactionCount};
 pub use moderation::{
     ModeratedResource, ModerationCondition, ModerationFailure, ModerationMatch, ModerationRule,
 };

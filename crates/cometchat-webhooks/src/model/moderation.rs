@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::timestamp::Timestamp;
 use crate::decode::lenient;
+use crate::decode::raw_json::{self, RawJson};
 
 /// A moderation rule.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -45,7 +46,8 @@ pub struct ModerationCondition {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub operator: Option<String>,
     /// Values compared against (strings, numbers or objects per engine).
-    pub value: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub value: Option<RawJson>,
     /// Message shown to the sender.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub message: Option<String>,
@@ -70,7 +72,8 @@ pub struct ModerationCondition {
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub basic_auth_enabled: Option<bool>,
     /// Prompts of AI conditions, as sent.
-    pub prompts: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub prompts: Option<RawJson>,
 }
 
 /// One entry of a moderation event's `moderation` array.
@@ -138,5 +141,6 @@ pub struct ModerationFailure {
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub response_body_truncated: Option<bool>,
     /// Engine, setting, rule, condition and request details.
-    pub context: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub context: Option<RawJson>,
 }

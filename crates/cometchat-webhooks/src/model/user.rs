@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::kinds::{GroupScope, UserStatus};
 use super::timestamp::Timestamp;
 use crate::decode::lenient;
+use crate::decode::raw_json::{self, RawJson};
 
 /// A CometChat user. Only `uid` is required; everything else is optional
 /// because CometChat trims user objects differently per trigger.
@@ -39,7 +40,8 @@ pub struct User {
     /// Deactivation time, seconds (`0` when active).
     pub deactivated_at: Option<Timestamp>,
     /// Free-form metadata, including the `@private` convention.
-    pub metadata: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub metadata: Option<RawJson>,
     /// Tags.
     pub tags: Option<Vec<String>>,
     /// Whether this user has blocked the viewer.

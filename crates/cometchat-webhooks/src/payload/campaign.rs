@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::event_facts::{Facts, millis, user_recipient};
 use super::shared_shape::shared_shape;
 use crate::decode::lenient;
+use crate::decode::raw_json::{self, RawJson};
 use crate::idempotency::KeyParts;
 use crate::model::{Millis, Recipient, Timestamp};
 
@@ -168,11 +169,14 @@ pub struct FeedItem {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub alternative_text: Option<String>,
     /// Template variables.
-    pub variables: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub variables: Option<RawJson>,
     /// Metadata.
-    pub metadata: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub metadata: Option<RawJson>,
     /// Rendered content (`after_feed_item_sent`).
-    pub content: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub content: Option<RawJson>,
     /// Real-time channels used.
     pub realtime_fanout: Option<Vec<String>>,
     /// Sent, seconds.
@@ -229,7 +233,8 @@ pub struct PushNotificationStatus {
     /// Tags.
     pub tags: Option<Vec<String>>,
     /// Template variables.
-    pub variables: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub variables: Option<RawJson>,
     /// Notification id.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub notification_id: Option<String>,
@@ -255,7 +260,8 @@ pub struct PushNotificationStatus {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub error_message: Option<String>,
     /// Metadata.
-    pub metadata: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub metadata: Option<RawJson>,
     /// Sent, seconds.
     pub sent_at: Option<Timestamp>,
     /// Delivered, seconds.

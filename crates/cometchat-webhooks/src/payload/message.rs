@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::event_facts::{Facts, millis, recipient, uid};
 use super::shared_shape::shared_shape;
 use crate::decode::lenient;
+use crate::decode::raw_json::RawJson;
 use crate::idempotency::KeyParts;
 use crate::model::{Message, Millis, Recipient, Timestamp, User};
 
@@ -160,7 +161,7 @@ pub struct ConversationPinChange {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub conversation_id: Option<String>,
     /// The conversation object, as sent.
-    pub conversation: Option<serde_json::Value>,
+    pub conversation: Option<RawJson>,
     /// Who pinned or unpinned it.
     pub by: Option<User>,
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event_facts::{Facts, user_recipient};
 use crate::decode::lenient;
+use crate::decode::raw_json::{self, RawJson};
 use crate::idempotency::KeyParts;
 use crate::model::{Millis, ReceiverType, Recipient, Timestamp};
 
@@ -83,9 +84,11 @@ pub struct NotificationDetails {
     #[serde(default, deserialize_with = "lenient::opt_u64")]
     pub unread_message_count: Option<u64>,
     /// The message object, when included.
-    pub message: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub message: Option<RawJson>,
     /// Custom data.
-    pub custom: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub custom: Option<RawJson>,
     /// Call notifications: the call action.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub call_action: Option<String>,
@@ -107,7 +110,8 @@ pub struct DigestMessage {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub message: Option<String>,
     /// The message object, when included.
-    pub message_object: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
+    pub message_object: Option<RawJson>,
 }
 
 /// A user or group named in a digest.
