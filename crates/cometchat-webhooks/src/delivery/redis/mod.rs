@@ -184,18 +184,37 @@ impl RedisStore {
         command: redis::Cmd,
     ) -> Result<T, DeliveryError> {
         let mut connection = self.connection.clone();
-        within(self.command_timeout, async move { command.query_async(&mut connection).await })
-            .await
+        within(self.command_timeout, async move {
+            match command.query_async(&mut connection).await {
+                Err(error) if error.is_connection_dropped() => {
+                    command.query_async(&mut connection).await
+                }
+                other => other,
+            }
+        })
+        .await
     }
 
     /// Runs a script off the request path, within the command timeout.
+    ///
+    /// The workers' connection may sit idle while the server restarts: its
+    /// first call afterwards finds it dropped (and starts reconnecting), so
+    /// a call whose connection was found dropped is sent once more, within
+    /// the same deadline. Every such script is fenced or harmless to repeat.
     async fn script<T: redis::FromRedisValue>(
         &self,
         invocation: redis::ScriptInvocation<'_>,
     ) -> Result<T, DeliveryError> {
         let mut connection = self.connection.clone();
-        within(self.command_timeout, async move { invocation.invoke_async(&mut connection).await })
-            .await
+        within(self.command_timeout, async move {
+            match invocation.invoke_async(&mut connection).await {
+                Err(error) if error.is_connection_dropped() => {
+                    invocation.invoke_async(&mut connection).await
+                }
+                other => other,
+            }
+        })
+        .await
     }
 
     /// Runs a script of the request path on the next request connection,
