@@ -22,6 +22,8 @@ const TARGET_RATIO: f64 = 0.5;
 const TARGET_P99: Duration = Duration::from_millis(50);
 /// How long stopping a router may wait for its handlers.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// How long the workers may take to empty a durable queue after a round.
+const DRAIN_DEADLINE: Duration = Duration::from_secs(120);
 
 /// Where a scenario's router keeps its deliveries.
 enum Mode {
@@ -52,40 +54,103 @@ pub(crate) async fn run(settings: &Settings) -> std::io::Result<()> {
          request a message_sent with its own data.message.id (no duplicates)",
         settings.connections, settings.durable_rounds, settings.durable_requests,
     );
+    let flush = disk_flush(redb_dir.path())?;
+    println!(
+        "A 4 KiB write + fdatasync in the store's directory, {FLUSH_PROBES} times: p50 {}, p90 {}; \
+         every durable 200 waits for at least one, so {} connections cap a durable mode near \
+         {:.0} requests/s",
+        millis(flush.0),
+        millis(flush.1),
+        settings.connections,
+        settings.connections as f64 / flush.0.as_secs_f64().max(f64::MIN_POSITIVE),
+    );
     let modes = [Mode::Background, Mode::Redb, Mode::Redis];
     let mut servers = Vec::new();
+    let mut stores = Vec::new();
     for mode in &modes {
-        let router = router(mode, &redb_dir, &redis).await?;
+        let (router, store) = router(mode, &redb_dir, &redis).await?;
         servers.push(durable_load::Server::start(router).await?);
+        stores.push(store);
     }
     let mut figures: Vec<Figures> = modes.iter().map(|_| Figures::default()).collect();
+    let mut drains: Vec<Duration> = modes.iter().map(|_| Duration::ZERO).collect();
     for _ in 0..settings.durable_rounds {
-        for (server, figures) in servers.iter().zip(&mut figures) {
+        for ((server, store), (figures, drain)) in
+            servers.iter().zip(&stores).zip(figures.iter_mut().zip(&mut drains))
+        {
             let round = bodies.take(settings.durable_requests);
             figures.add(
                 durable_load::send(server.address(), &authorization, round, settings.connections)
                     .await,
             );
+            // The workers finish this round's events before the next mode's
+            // round starts, so no mode's backlog runs during another's.
+            if let Some(store) = store {
+                *drain += drain_queue(store.as_ref()).await?;
+            }
         }
     }
     for server in servers {
         server.stop(SHUTDOWN_GRACE).await;
     }
-    report(&modes, &figures)
+    report(&modes, &figures, &drains)
 }
 
+/// How many flushes the disk probe times.
+const FLUSH_PROBES: usize = 50;
+
+/// The median and 90th percentile of a small write followed by
+/// `fdatasync` in `dir`: the floor under every durable answer (a redb
+/// commit and Redis's `appendfsync always` end with one).
+fn disk_flush(dir: &std::path::Path) -> std::io::Result<(Duration, Duration)> {
+    use std::io::{Seek, SeekFrom, Write};
+    let path = dir.join("flush-probe");
+    let mut file = std::fs::File::create(&path)?;
+    let mut times = Vec::with_capacity(FLUSH_PROBES);
+    for _ in 0..FLUSH_PROBES {
+        file.seek(SeekFrom::Start(0))?;
+        file.write_all(&[7u8; 4096])?;
+        let started = std::time::Instant::now();
+        file.sync_data()?;
+        times.push(started.elapsed());
+    }
+    drop(file);
+    std::fs::remove_file(&path)?;
+    times.sort_unstable();
+    Ok((times[FLUSH_PROBES / 2], times[FLUSH_PROBES * 9 / 10]))
+}
+
+/// Waits until the workers have handled every stored event; returns how
+/// long that took.
+async fn drain_queue(store: &dyn EventQueue) -> std::io::Result<Duration> {
+    let started = std::time::Instant::now();
+    loop {
+        let stats = store.stats().await.map_err(std::io::Error::other)?;
+        if stats.waiting + stats.in_flight + stats.scheduled_retries == 0 {
+            return Ok(started.elapsed());
+        }
+        if started.elapsed() > DRAIN_DEADLINE {
+            return Err(std::io::Error::other(format!(
+                "the workers left {stats:?} after {DRAIN_DEADLINE:?}"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// The mode's router, and its store (durable modes).
 async fn router(
     mode: &Mode,
     redb_dir: &tempfile::TempDir,
     redis: &RedisProcess,
-) -> std::io::Result<WebhookRouter> {
+) -> std::io::Result<(WebhookRouter, Option<Arc<dyn EventQueue>>)> {
     let builder = WebhookRouter::builder().on(|sent: MessageSent| async move {
         std::hint::black_box(sent);
         Ok::<_, std::convert::Infallible>(())
     });
     let queue_config = QueueConfig::new();
     let store: Arc<dyn EventQueue> = match mode {
-        Mode::Background => return Ok(builder.build_background(BackgroundConfig::new())),
+        Mode::Background => return Ok((builder.build_background(BackgroundConfig::new()), None)),
         Mode::Redb => Arc::new(
             RedbStore::open(redb_dir.path().join("deliveries.redb"), &queue_config)
                 .map_err(std::io::Error::other)?,
@@ -96,12 +161,13 @@ async fn router(
                 .map_err(std::io::Error::other)?,
         ),
     };
-    builder
-        .durable(store, DurableConfig::from_queue_config(&queue_config))
-        .map_err(std::io::Error::other)
+    let router = builder
+        .durable(Arc::clone(&store), DurableConfig::from_queue_config(&queue_config))
+        .map_err(std::io::Error::other)?;
+    Ok((router, Some(store)))
 }
 
-fn report(modes: &[Mode], figures: &[Figures]) -> std::io::Result<()> {
+fn report(modes: &[Mode], figures: &[Figures], drains: &[Duration]) -> std::io::Result<()> {
     println!("\n{:<48} {:>10} {:>9} {:>9} {:>9}", "mode", "requests/s", "p50", "p99", "max");
     for (mode, figures) in modes.iter().zip(figures) {
         if figures.answered_otherwise > 0 || figures.failed > 0 {
@@ -122,6 +188,16 @@ fn report(modes: &[Mode], figures: &[Figures]) -> std::io::Result<()> {
         );
     }
     let background = figures[0].per_second();
+    for ((mode, figures), drain) in modes.iter().zip(figures).zip(drains).skip(1) {
+        let handled = figures.answered() as f64;
+        println!(
+            "{}: the workers needed {} after the rounds to handle what was stored; \
+             {:.0} deliveries/s handled from first request to empty queue",
+            mode.label(),
+            millis(*drain),
+            handled / (figures.elapsed().as_secs_f64() + drain.as_secs_f64()),
+        );
+    }
     for (mode, figures) in modes.iter().zip(figures).skip(1) {
         let ratio = figures.per_second() / background;
         let p99 = figures.percentile(0.99);

@@ -64,6 +64,16 @@ impl Figures {
         self.elapsed += other.elapsed;
     }
 
+    /// Requests answered 200.
+    pub(crate) fn answered(&self) -> usize {
+        self.times_to_ok.len()
+    }
+
+    /// The rounds' time, summed.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
     pub(crate) fn per_second(&self) -> f64 {
         self.times_to_ok.len() as f64 / self.elapsed.as_secs_f64().max(f64::MIN_POSITIVE)
     }

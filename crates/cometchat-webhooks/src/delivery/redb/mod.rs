@@ -13,7 +13,7 @@ use redb::{Database, DatabaseError};
 use tokio::sync::{mpsc, oneshot};
 
 use self::tables::RedbTables;
-use self::writer::{Job, Ran};
+use self::writer::{Commit, Job, Ran};
 use super::clock::{Clock, SystemClock, from_unix_millis, millis, unix_millis};
 use super::config::QueueConfig;
 use super::dedupe::{DedupeClaim, DedupeStore, DedupeToken};
@@ -34,7 +34,13 @@ const QUEUED_OPERATIONS: usize = 4 * writer::MAX_BATCH;
 ///
 /// - Every change is committed with fsync before its operation returns, so
 ///   an event [`Stored`](EnqueueOutcome::Stored) survives a crash of the
-///   process or the machine.
+///   process or the machine, and a claim's attempt is counted before its
+///   handler runs. The one exception is [`ack`](EventQueue::ack): it is
+///   committed without an fsync of its own, and the next commit (at the
+///   latest, [`close`](Self::close)) writes it, so a crash can bring back
+///   an event that was handled just before and run it again (at least
+///   once), while a worker does not wait for a disk flush after every
+///   handler.
 /// - One writer thread runs every operation that arrives while a commit is
 ///   in progress in the next transaction (up to 512), so concurrent
 ///   requests share one fsync instead of queueing for one each.
@@ -112,7 +118,7 @@ impl RedbStore {
     /// result once that transaction committed.
     async fn run<T: Send + 'static>(
         &self,
-        wrote: bool,
+        commit: Commit,
         operation: impl FnOnce(&mut RedbTables<'_>, Rules, u64) -> Result<T, DeliveryError>
         + Send
         + 'static,
@@ -127,7 +133,7 @@ impl RedbStore {
             };
             let storage_failed = result.as_ref().is_err_and(|error| !is_refusal(error));
             Ran {
-                wrote,
+                commit,
                 storage_failed,
                 completion: Box::new(move |not_committed| {
                     let result = match not_committed {
@@ -155,7 +161,7 @@ impl RedbStore {
         + 'static,
     ) -> Result<T, DeliveryError> {
         let budget = self.request_budget;
-        tokio::time::timeout(budget, self.run(true, operation))
+        tokio::time::timeout(budget, self.run(Commit::Durable, operation))
             .await
             .map_err(|_| DeliveryError::Timeout { after: budget })?
     }
@@ -183,23 +189,21 @@ impl EventQueue for RedbStore {
     }
 
     fn claim(&self, lease: Duration) -> StoreFuture<'_, Option<ClaimedEvent>> {
-        Box::pin(
-            self.run(true, move |tables, rules, now| {
-                ledger::claim(tables, rules, now, millis(lease))
-            }),
-        )
+        Box::pin(self.run(Commit::Durable, move |tables, rules, now| {
+            ledger::claim(tables, rules, now, millis(lease))
+        }))
     }
 
     fn renew<'a>(&'a self, lease: &'a Lease, length: Duration) -> StoreFuture<'a, SystemTime> {
         let lease = lease.clone();
-        Box::pin(self.run(true, move |tables, _, now| {
+        Box::pin(self.run(Commit::Durable, move |tables, _, now| {
             ledger::renew(tables, now, &lease, millis(length)).map(from_unix_millis)
         }))
     }
 
     fn ack<'a>(&'a self, lease: &'a Lease) -> StoreFuture<'a, ()> {
         let lease = lease.clone();
-        Box::pin(self.run(true, move |tables, _, _| ledger::ack(tables, &lease)))
+        Box::pin(self.run(Commit::Visible, move |tables, _, _| ledger::ack(tables, &lease)))
     }
 
     fn fail<'a>(
@@ -209,37 +213,37 @@ impl EventQueue for RedbStore {
         retry_in: Duration,
     ) -> StoreFuture<'a, FailOutcome> {
         let (lease, error) = (lease.clone(), error.to_owned());
-        Box::pin(self.run(true, move |tables, rules, now| {
+        Box::pin(self.run(Commit::Durable, move |tables, rules, now| {
             ledger::fail(tables, rules, now, &lease, &error, millis(retry_in))
         }))
     }
 
     fn stats(&self) -> StoreFuture<'_, QueueStats> {
-        Box::pin(self.run(false, |tables, _, _| ledger::stats(tables)))
+        Box::pin(self.run(Commit::None, |tables, _, _| ledger::stats(tables)))
     }
 
     fn dead_letters(&self, limit: usize) -> StoreFuture<'_, Vec<DeadLetter>> {
-        Box::pin(self.run(false, move |tables, _, _| ledger::dead_letters(tables, limit)))
+        Box::pin(self.run(Commit::None, move |tables, _, _| ledger::dead_letters(tables, limit)))
     }
 
     fn show<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<EventDetails>> {
         let key = key.to_owned();
-        Box::pin(self.run(false, move |tables, _, _| {
+        Box::pin(self.run(Commit::None, move |tables, _, _| {
             Ok(tables.event(&key)?.map(|record| record.details(&key)))
         }))
     }
 
     fn redrive<'a>(&'a self, key: &'a str) -> StoreFuture<'a, bool> {
         let key = key.to_owned();
-        Box::pin(self.run(true, move |tables, _, _| ledger::redrive(tables, &key)))
+        Box::pin(self.run(Commit::Durable, move |tables, _, _| ledger::redrive(tables, &key)))
     }
 
     fn redrive_all(&self) -> StoreFuture<'_, u64> {
-        Box::pin(self.run(true, |tables, _, _| ledger::redrive_all(tables)))
+        Box::pin(self.run(Commit::Durable, |tables, _, _| ledger::redrive_all(tables)))
     }
 
     fn purge_dead(&self, older_than: Duration) -> StoreFuture<'_, u64> {
-        Box::pin(self.run(true, move |tables, _, now| {
+        Box::pin(self.run(Commit::Durable, move |tables, _, now| {
             ledger::purge_dead(tables, now.saturating_sub(millis(older_than)))
         }))
     }
@@ -255,14 +259,18 @@ impl DedupeStore for RedbStore {
 
     fn complete<'a>(&'a self, key: &'a str, token: DedupeToken) -> StoreFuture<'a, ()> {
         let key = key.to_owned();
-        Box::pin(self.run(true, move |tables, rules, now| {
+        Box::pin(self.run(Commit::Durable, move |tables, rules, now| {
             ledger::dedupe_complete(tables, rules, now, &key, token)
         }))
     }
 
     fn release<'a>(&'a self, key: &'a str, token: DedupeToken) -> StoreFuture<'a, ()> {
         let key = key.to_owned();
-        Box::pin(self.run(true, move |tables, _, _| ledger::dedupe_release(tables, &key, token)))
+        Box::pin(
+            self.run(Commit::Durable, move |tables, _, _| {
+                ledger::dedupe_release(tables, &key, token)
+            }),
+        )
     }
 }
 

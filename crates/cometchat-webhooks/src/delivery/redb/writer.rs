@@ -2,7 +2,7 @@
 //! operation that arrives while a commit is in progress in the next write
 //! transaction, so concurrent enqueues share one fsync (group commit).
 
-use redb::Database;
+use redb::{Database, Durability};
 use tokio::sync::{mpsc, oneshot};
 
 use super::tables::RedbTables;
@@ -10,6 +10,21 @@ use crate::delivery::error::DeliveryError;
 
 /// How many operations share one transaction at most.
 pub(super) const MAX_BATCH: usize = 512;
+
+/// What an operation needs from the commit of its transaction before its
+/// caller is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Commit {
+    /// Nothing: it only reads.
+    None,
+    /// Its changes visible to the operations after it, not yet on disk:
+    /// the next durable commit (at the latest, the one when the store
+    /// closes) writes them. For changes whose loss in a crash the queue's
+    /// rules absorb, such as an ack: its event runs again, at least once.
+    Visible,
+    /// Its changes fsynced.
+    Durable,
+}
 
 /// Tells an operation's caller how its transaction ended: `None` when it
 /// committed, otherwise why not.
@@ -24,13 +39,14 @@ pub(super) type Job = Box<dyn FnOnce(Option<&mut RedbTables<'_>>) -> Ran + Send>
 /// What a [`Job`] did.
 pub(super) struct Ran {
     pub(super) completion: Completion,
-    pub(super) wrote: bool,
+    pub(super) commit: Commit,
     pub(super) storage_failed: bool,
 }
 
-/// Runs batches until every sender is gone, then closes the database and
-/// signals `closed`.
+/// Runs batches until every sender is gone, then makes the last visible
+/// changes durable, closes the database and signals `closed`.
 pub(super) fn run(database: Database, mut jobs: mpsc::Receiver<Job>, closed: oneshot::Sender<()>) {
+    let mut not_durable = false;
     while let Some(first) = jobs.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -39,45 +55,73 @@ pub(super) fn run(database: Database, mut jobs: mpsc::Receiver<Job>, closed: one
                 Err(_) => break,
             }
         }
-        run_batch(&database, batch);
+        match run_batch(&database, batch) {
+            Some(Commit::Durable) => not_durable = false,
+            Some(Commit::Visible) => not_durable = true,
+            _ => {}
+        }
+    }
+    if not_durable && let Err(error) = commit_durably(&database) {
+        tracing::error!(%error, "redb store: the last acks could not be made durable");
     }
     drop(database);
     let _ = closed.send(());
 }
 
-fn run_batch(database: &Database, batch: Vec<Job>) {
-    let txn = match database.begin_write() {
+/// Runs one batch in one transaction; returns the commit it made, if any.
+fn run_batch(database: &Database, batch: Vec<Job>) -> Option<Commit> {
+    let mut txn = match database.begin_write() {
         Ok(txn) => txn,
-        Err(error) => return refuse(batch, &format!("could not start a transaction: {error}")),
+        Err(error) => {
+            refuse(batch, &format!("could not start a transaction: {error}"));
+            return None;
+        }
     };
     let mut completions = Vec::with_capacity(batch.len());
-    let mut wrote = false;
+    let mut commit = Commit::None;
     let mut failure = None;
     match RedbTables::open(&txn) {
         Ok(mut tables) => {
             for job in batch {
                 let ran = job(Some(&mut tables));
-                wrote |= ran.wrote;
+                commit = commit.max(ran.commit);
                 if ran.storage_failed && failure.is_none() {
                     failure = Some("an operation in the same transaction failed".to_owned());
                 }
                 completions.push(ran.completion);
             }
         }
-        Err(error) => return refuse(batch, &error.to_string()),
+        Err(error) => {
+            refuse(batch, &error.to_string());
+            return None;
+        }
     }
-    let outcome = match failure {
-        Some(reason) => {
+    let outcome = match (failure, commit) {
+        (Some(reason), _) => {
             let _ = txn.abort();
             Some(reason)
         }
         // Reads need no commit, and so no fsync.
-        None if !wrote => txn.abort().err().map(|error| error.to_string()),
-        None => txn.commit().err().map(|error| format!("commit failed: {error}")),
+        (None, Commit::None) => txn.abort().err().map(|error| error.to_string()),
+        (None, Commit::Visible) => match txn.set_durability(Durability::None) {
+            Ok(()) => txn.commit().err().map(|error| format!("commit failed: {error}")),
+            Err(error) => Some(format!("commit failed: {error}")),
+        },
+        (None, Commit::Durable) => {
+            txn.commit().err().map(|error| format!("commit failed: {error}"))
+        }
     };
+    let committed = outcome.is_none().then_some(commit);
     for completion in completions {
         completion(outcome.as_deref());
     }
+    committed
+}
+
+/// An empty durable commit: fsyncs every change committed before it.
+fn commit_durably(database: &Database) -> Result<(), redb::Error> {
+    database.begin_write()?.commit()?;
+    Ok(())
 }
 
 /// Answers every job of a batch that could not run.

@@ -14,6 +14,7 @@ pub struct RedisConfig {
     consumer: Option<String>,
     connect_timeout: Duration,
     command_timeout: Duration,
+    request_connections: usize,
 }
 
 impl RedisConfig {
@@ -25,6 +26,8 @@ impl RedisConfig {
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
     /// How long a command off the request path may take by default.
     pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(5);
+    /// Connections the request path spreads its enqueues over by default.
+    pub const DEFAULT_REQUEST_CONNECTIONS: usize = 8;
 
     /// Settings for the server at `url` (`redis://[user:password@]host[:port][/db]`).
     pub fn new(url: impl Into<String>) -> Self {
@@ -35,6 +38,7 @@ impl RedisConfig {
             consumer: None,
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             command_timeout: Self::DEFAULT_COMMAND_TIMEOUT,
+            request_connections: Self::DEFAULT_REQUEST_CONNECTIONS,
         }
     }
 
@@ -70,6 +74,25 @@ impl RedisConfig {
     pub fn with_command_timeout(mut self, timeout: Duration) -> Self {
         self.command_timeout = timeout;
         self
+    }
+
+    /// Sets how many connections the request path (enqueue, dedupe claim)
+    /// spreads its calls over (at least one); the workers' claims, renewals
+    /// and acks use one more of their own.
+    ///
+    /// With `appendfsync always`, Redis answers a write only after the
+    /// fsync that ends its event-loop turn, and in one turn it reads at
+    /// most 16 KiB from each connection: one connection caps a turn at a
+    /// dozen enqueues of a typical webhook, several let concurrent requests
+    /// share one fsync.
+    pub fn with_request_connections(mut self, connections: usize) -> Self {
+        self.request_connections = connections.max(1);
+        self
+    }
+
+    /// How many connections the request path uses.
+    pub fn request_connections(&self) -> usize {
+        self.request_connections
     }
 
     /// The server's URL.

@@ -9,6 +9,7 @@ mod scripts;
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -52,6 +53,9 @@ const OPERATOR_PAGE: usize = 500;
 /// - Every key lives under `<prefix>:{<application>}:` (one cluster slot).
 /// - Times (leases, retries, dead-letter ages) come from the server's
 ///   clock, so instances with skewed clocks agree.
+/// - The request path spreads its calls over
+///   [`RedisConfig::request_connections`] connections; the workers use
+///   one of their own, so claims and acks never queue behind enqueues.
 /// - Every command has a deadline: the request budget on the request path
 ///   (enqueue, dedupe claim), [`RedisConfig::command_timeout`] elsewhere.
 ///   When the server is down, calls fail with
@@ -61,6 +65,10 @@ const OPERATOR_PAGE: usize = 500;
 /// Durability depends on the server's settings: see the
 /// [module documentation](super#redis-settings-durability-needs).
 pub struct RedisStore {
+    /// The request path's connections, used in turn.
+    request_connections: Vec<ConnectionManager>,
+    next_request_connection: AtomicUsize,
+    /// Workers' and operators' calls.
     connection: ConnectionManager,
     keys: Keys,
     group: String,
@@ -89,12 +97,24 @@ impl RedisStore {
             .set_response_timeout(Some(redis.command_timeout()))
             .set_number_of_retries(2)
             .set_max_delay(Duration::from_secs(2));
-        let connect = ConnectionManager::new_with_config(client, manager_config);
-        let connection = tokio::time::timeout(redis.connect_timeout(), connect)
+        let connect = async {
+            let mut connections = Vec::with_capacity(redis.request_connections() + 1);
+            for _ in 0..=redis.request_connections() {
+                connections.push(
+                    ConnectionManager::new_with_config(client.clone(), manager_config.clone())
+                        .await?,
+                );
+            }
+            Ok::<_, RedisError>(connections)
+        };
+        let mut request_connections = tokio::time::timeout(redis.connect_timeout(), connect)
             .await
             .map_err(|_| DeliveryError::Timeout { after: redis.connect_timeout() })?
             .map_err(unavailable)?;
+        let connection = request_connections.pop().expect("at least two connections");
         let store = Self {
+            request_connections,
+            next_request_connection: AtomicUsize::new(0),
             connection,
             keys: Keys::new(redis.prefix(), redis.application()),
             group: redis.application().to_owned(),
@@ -164,18 +184,50 @@ impl RedisStore {
         command: redis::Cmd,
     ) -> Result<T, DeliveryError> {
         let mut connection = self.connection.clone();
-        within(self.command_timeout, async move { command.query_async(&mut connection).await })
-            .await
+        within(self.command_timeout, async move {
+            match command.query_async(&mut connection).await {
+                Err(error) if error.is_connection_dropped() => {
+                    command.query_async(&mut connection).await
+                }
+                other => other,
+            }
+        })
+        .await
     }
 
-    /// Runs a script within `deadline`.
+    /// Runs a script off the request path, within the command timeout.
+    ///
+    /// The workers' connection may sit idle while the server restarts: its
+    /// first call afterwards finds it dropped (and starts reconnecting), so
+    /// a call whose connection was found dropped is sent once more, within
+    /// the same deadline. Every such script is fenced or harmless to repeat.
     async fn script<T: redis::FromRedisValue>(
         &self,
-        deadline: Duration,
         invocation: redis::ScriptInvocation<'_>,
     ) -> Result<T, DeliveryError> {
         let mut connection = self.connection.clone();
-        within(deadline, async move { invocation.invoke_async(&mut connection).await }).await
+        within(self.command_timeout, async move {
+            match invocation.invoke_async(&mut connection).await {
+                Err(error) if error.is_connection_dropped() => {
+                    invocation.invoke_async(&mut connection).await
+                }
+                other => other,
+            }
+        })
+        .await
+    }
+
+    /// Runs a script of the request path on the next request connection,
+    /// within the request budget.
+    async fn request_script<T: redis::FromRedisValue>(
+        &self,
+        invocation: redis::ScriptInvocation<'_>,
+    ) -> Result<T, DeliveryError> {
+        let turn = self.next_request_connection.fetch_add(1, Ordering::Relaxed);
+        let mut connection =
+            self.request_connections[turn % self.request_connections.len()].clone();
+        within(self.request_budget, async move { invocation.invoke_async(&mut connection).await })
+            .await
     }
 
     fn fenced<'a>(
@@ -207,7 +259,7 @@ impl RedisStore {
             .arg(&self.keys.event_prefix)
             .arg(LEASE_EXPIRED);
         type Claimed = (String, String, Vec<u8>, u64, u32, u64, String, u64);
-        let claimed: Option<Claimed> = self.script(self.command_timeout, invocation).await?;
+        let claimed: Option<Claimed> = self.script(invocation).await?;
         Ok(claimed.map(|(key, trigger, body, received_ms, attempt, token, entry, until_ms)| {
             ClaimedEvent {
                 event: StoredEvent {
@@ -232,7 +284,7 @@ impl RedisStore {
             .arg(&self.keys.event_prefix)
             .arg(key.unwrap_or(""))
             .arg(OPERATOR_PAGE);
-        self.script(self.command_timeout, invocation).await
+        self.script(invocation).await
     }
 
     fn stale(lease: &Lease) -> DeliveryError {
@@ -271,7 +323,7 @@ impl EventQueue for RedisStore {
                 .arg(super::clock::unix_millis(event.received_at))
                 .arg(self.backlog_limit)
                 .arg(self.dedupe_window_ms.max(1));
-            let outcome: String = self.script(self.request_budget, invocation).await?;
+            let outcome: String = self.request_script(invocation).await?;
             match outcome.as_str() {
                 "stored" => Ok(EnqueueOutcome::Stored),
                 "duplicate" => Ok(EnqueueOutcome::Duplicate),
@@ -302,7 +354,7 @@ impl EventQueue for RedisStore {
         Box::pin(async move {
             let mut invocation = self.fenced(&self.scripts.renew, lease);
             invocation.arg(millis(length).max(1));
-            let until_ms: i64 = self.script(self.command_timeout, invocation).await?;
+            let until_ms: i64 = self.script(invocation).await?;
             let until_ms = u64::try_from(until_ms).map_err(|_| Self::stale(lease))?;
             Ok(from_unix_millis(until_ms))
         })
@@ -311,7 +363,7 @@ impl EventQueue for RedisStore {
     fn ack<'a>(&'a self, lease: &'a Lease) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             let invocation = self.fenced(&self.scripts.ack, lease);
-            let acked: i64 = self.script(self.command_timeout, invocation).await?;
+            let acked: i64 = self.script(invocation).await?;
             if acked == 1 { Ok(()) } else { Err(Self::stale(lease)) }
         })
     }
@@ -331,7 +383,7 @@ impl EventQueue for RedisStore {
                 .arg(millis(retry_in))
                 .arg(self.max_attempts)
                 .arg(lease.key());
-            let reply: Vec<u64> = self.script(self.command_timeout, invocation).await?;
+            let reply: Vec<u64> = self.script(invocation).await?;
             match reply.as_slice() {
                 [1, retry_ms] => {
                     Ok(FailOutcome::RetryScheduled { at: from_unix_millis(*retry_ms) })
@@ -347,7 +399,7 @@ impl EventQueue for RedisStore {
             let mut invocation = self.scripts.stats.key(&self.keys.stream);
             invocation.key(&self.keys.retries).key(&self.keys.dead).arg(&self.group);
             let (length, pending, scheduled, dead): (u64, u64, u64, u64) =
-                self.script(self.command_timeout, invocation).await?;
+                self.script(invocation).await?;
             Ok(QueueStats {
                 waiting: length.saturating_sub(pending),
                 in_flight: pending,
@@ -362,7 +414,7 @@ impl EventQueue for RedisStore {
             let mut invocation = self.scripts.dead_letters.key(&self.keys.dead);
             invocation.arg(&self.keys.event_prefix).arg(limit.min(100_000));
             type Letter = (String, String, u32, Option<String>, u64, u64);
-            let letters: Vec<Letter> = self.script(self.command_timeout, invocation).await?;
+            let letters: Vec<Letter> = self.script(invocation).await?;
             Ok(letters
                 .into_iter()
                 .map(|(key, trigger, attempts, last_error, received_ms, dead_ms)| DeadLetter {
@@ -445,8 +497,7 @@ impl EventQueue for RedisStore {
             loop {
                 let mut invocation = self.scripts.purge.key(&self.keys.dead);
                 invocation.arg(&self.keys.event_prefix).arg(millis(older_than)).arg(OPERATOR_PAGE);
-                let (purged, looked_at): (u64, u64) =
-                    self.script(self.command_timeout, invocation).await?;
+                let (purged, looked_at): (u64, u64) = self.script(invocation).await?;
                 total += purged;
                 if looked_at < OPERATOR_PAGE as u64 {
                     return Ok(total);
@@ -464,7 +515,7 @@ impl DedupeStore for RedisStore {
                 .key(&self.keys.fence)
                 .arg(millis(lease).max(1))
                 .arg(self.dedupe_window_ms.max(1));
-            let reply: Vec<u64> = self.script(self.request_budget, invocation).await?;
+            let reply: Vec<u64> = self.request_script(invocation).await?;
             match reply.as_slice() {
                 [1, token] => Ok(DedupeClaim::Acquired(DedupeToken(*token))),
                 [2] => Ok(DedupeClaim::Done),
@@ -494,7 +545,7 @@ impl RedisStore {
     ) -> Result<(), DeliveryError> {
         let mut invocation = self.scripts.dedupe_settle.key(self.keys.dedupe(key));
         invocation.arg(token.0).arg(how).arg(self.dedupe_window_ms.max(1));
-        let settled: i64 = self.script(self.command_timeout, invocation).await?;
+        let settled: i64 = self.script(invocation).await?;
         if settled == 1 {
             Ok(())
         } else {
@@ -510,6 +561,7 @@ impl fmt::Debug for RedisStore {
             .field("stream", &self.keys.stream)
             .field("group", &self.group)
             .field("consumer", &self.consumer)
+            .field("request_connections", &self.request_connections.len())
             .field("request_budget", &self.request_budget)
             .field("command_timeout", &self.command_timeout)
             .finish_non_exhaustive()

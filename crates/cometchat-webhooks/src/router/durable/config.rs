@@ -50,6 +50,13 @@ impl DurableConfig {
     }
 
     /// Sets how many handlers run at once (at least one).
+    ///
+    /// Each worker waits for the store on every claim, and a durable claim
+    /// ends with a disk flush (a redb commit, or the fsync that ends a
+    /// Redis turn under `appendfsync always`); concurrent claims share one.
+    /// With short handlers, stored events are therefore handled at about
+    /// `workers` per flush time: raise the count when the intake outpaces
+    /// the workers and the backlog grows.
     pub fn with_workers(mut self, workers: usize) -> Self {
         self.workers = workers.max(1);
         self

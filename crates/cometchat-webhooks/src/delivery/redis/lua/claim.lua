@@ -21,7 +21,11 @@ for _ = 1, 32 do
   local entry, fields, expired
   local start = redis.call('GET', cursor) or '0-0'
   local reclaimed = redis.call('XAUTOCLAIM', stream, ARGV[1], ARGV[2], lease_ms, start, 'COUNT', 1)
-  redis.call('SET', cursor, reclaimed[1])
+  -- Unchanged cursors are not written: an idle poll then writes nothing
+  -- (and, with `appendfsync always`, costs no fsync).
+  if reclaimed[1] ~= start then
+    redis.call('SET', cursor, reclaimed[1])
+  end
   if #reclaimed[2] > 0 then
     entry, fields, expired = reclaimed[2][1][1], reclaimed[2][1][2], true
   else
