@@ -26,6 +26,9 @@ pub mod router;
 #[cfg(feature = "durable")]
 pub mod delivery;
 
+#[cfg(feature = "tower")]
+pub mod tower;
+
 // The event model.
 pub use decode::raw_json::RawJson;
 pub use decode::{Envelope, Origin};
