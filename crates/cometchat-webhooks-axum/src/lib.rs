@@ -30,6 +30,10 @@ pub use cometchat_webhooks::router;
 #[doc(no_inline)]
 pub use cometchat_webhooks::media;
 
+#[cfg(feature = "tower")]
+#[doc(no_inline)]
+pub use cometchat_webhooks::tower;
+
 /// Durable delivery: the queue and dedupe-store traits and their engines.
 #[cfg(feature = "durable")]
 pub use cometchat_webhooks::delivery;
