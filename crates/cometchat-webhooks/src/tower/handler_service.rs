@@ -26,8 +26,8 @@ use crate::event::Event;
 /// and the handler does not run. A handler that panics is answered 500
 /// (the panic message goes to the panic hook, never into the answer). The
 /// handler has no deadline of its own: CometChat waits about 2 seconds, so
-/// a slow one belongs behind a queue (see
-/// [`RouterService`](super::RouterService)) or a `tower` timeout.
+/// a slow one belongs behind a queue (a router in background or durable
+/// mode, `RouterService`) or a `tower` timeout.
 ///
 /// Cheap to clone: the handler is shared.
 ///
