@@ -61,13 +61,11 @@ fn undefined_links(text: &str) -> Vec<String> {
         if ends_in_code && !explicit && !after.starts_with('[') && !defined.contains(&label) {
             undefined.push(label.to_owned());
         }
-        if let Some(reference) = after.strip_prefix('[') {
-            if let Some(close) = reference.find(']') {
-                let label = &reference[..close];
-                if !defined.contains(&label) {
-                    undefined.push(label.to_owned());
-                }
-            }
+        let reference = after.strip_prefix('[').and_then(|reference| reference.split_once(']'));
+        if let Some((label, _)) = reference
+            && !defined.contains(&label)
+        {
+            undefined.push(label.to_owned());
         }
     }
     undefined
