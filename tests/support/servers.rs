@@ -62,6 +62,33 @@ pub(crate) fn serve_axum(app: axum::Router) -> RunningServer {
     })
 }
 
+/// Serves a `tower` service with hyper's HTTP/1 server, with no framework
+/// around it (as `examples/hyper.rs` does).
+pub(crate) fn serve_hyper<S>(service: S) -> RunningServer
+where
+    S: tower::Service<
+            hyper::Request<hyper::body::Incoming>,
+            Response = cometchat_webhooks::tower::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    serve_on_tokio("hyper server", move |listener| async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let service = hyper_util::service::TowerToHyperService::new(service.clone());
+            tokio::spawn(async move {
+                let connection = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                // A client that goes away is not the server's failure.
+                let _ = connection.await;
+            });
+        }
+    })
+}
+
 /// Serves a warp filter, e.g. a route with `.recover(…)` on it.
 pub(crate) fn serve_warp<F, R>(filter: F) -> RunningServer
 where

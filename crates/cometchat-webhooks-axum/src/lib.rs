@@ -1,4 +1,8 @@
-#![doc = include_str!("../README.md")]
+// The README is the crate's documentation. Its examples use the `testing`
+// and `tower` features, which the published crate's tests do not turn on,
+// so they run as doctests only with both (the workspace's tests always have
+// them).
+#![cfg_attr(not(doctest), doc = include_str!("../README.md"))]
 #![forbid(unsafe_code)]
 #![warn(clippy::unwrap_used)]
 #![deny(missing_docs)]
@@ -30,9 +34,32 @@ pub use cometchat_webhooks::router;
 #[doc(no_inline)]
 pub use cometchat_webhooks::media;
 
+#[cfg(feature = "tower")]
+#[doc(no_inline)]
+pub use cometchat_webhooks::tower;
+
 /// Delivery: the queue and dedupe-store traits and their engines.
 #[cfg(any(feature = "router", feature = "durable"))]
 pub use cometchat_webhooks::delivery;
 #[cfg(feature = "testing")]
 #[doc(no_inline)]
 pub use cometchat_webhooks::testing;
+
+// The workspace's guides, whose examples depend on an adapter alone, run
+// as this crate's doctests (the files are in the repository, not in the
+// published crate; doctests build only there).
+#[cfg(all(doctest, feature = "durable"))]
+#[doc = include_str!("../../cometchat-webhooks/ROUTER.md")]
+mod router_guide {}
+
+#[cfg(all(doctest, feature = "media"))]
+#[doc = include_str!("../../cometchat-webhooks/MEDIA.md")]
+mod media_guide {}
+
+#[cfg(all(doctest, feature = "tower"))]
+#[doc = include_str!("../../../README.md")]
+mod workspace_readme {}
+
+#[cfg(all(doctest, feature = "testing", feature = "tower"))]
+#[doc = include_str!("../README.md")]
+mod readme {}

@@ -93,10 +93,12 @@ impl Event {
     /// The payload as `T`, when this event is `T`'s trigger.
     ///
     /// ```
-    /// # let body = cometchat_webhooks::testing::sample_body(cometchat_webhooks::Trigger::MessageSent);
     /// use cometchat_webhooks::Event;
     /// use cometchat_webhooks::payload::MessageSent;
     ///
+    /// let body = br#"{"trigger": "message_sent", "appId": "app1", "webhook": "wh1",
+    ///     "data": {"message": {"id": "57", "sender": "alice", "receiverType": "user",
+    ///     "receiver": "bob", "type": "text", "data": {"text": "hi"}}}}"#;
     /// let event = Event::from_slice(body)?;
     /// let sent: &MessageSent = event.typed().expect("a message_sent body");
     /// assert_eq!(sent.message.text(), Some("hi"));
