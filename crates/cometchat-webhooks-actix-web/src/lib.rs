@@ -3,10 +3,14 @@
 #![warn(clippy::unwrap_used)]
 #![deny(missing_docs)]
 
+mod expect;
 mod extract;
 #[cfg(feature = "router")]
 mod mount;
+mod server;
 
+pub use expect::ExpectGuard;
+pub use server::GuardedServer;
 pub use extract::{CometChatEvent, CometChatRejection, receive, receiver_config};
 #[cfg(feature = "router")]
 pub use mount::mount;
