@@ -70,7 +70,8 @@ impl ExpectGuard {
             return Ok(request);
         }
         let headers = &request.head().headers;
-        let head = RequestHead::from_headers(headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())));
+        let head =
+            RequestHead::from_headers(headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())));
         match contract::check_head(&self.config, head) {
             Ok(()) => Ok(request),
             Err(rejection) => Err(into_response(WebhookResponse::from(rejection))),

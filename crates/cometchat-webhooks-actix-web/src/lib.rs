@@ -10,10 +10,10 @@ mod mount;
 mod server;
 
 pub use expect::ExpectGuard;
-pub use server::GuardedServer;
 pub use extract::{CometChatEvent, CometChatRejection, receive, receiver_config};
 #[cfg(feature = "router")]
 pub use mount::mount;
+pub use server::GuardedServer;
 
 // The core, so this one dependency is all an app needs: its root items and
 // its modules, shown in these docs as links to the core's.

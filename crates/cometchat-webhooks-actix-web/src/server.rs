@@ -9,8 +9,8 @@ use std::time::Duration;
 use actix_http::body::MessageBody;
 use actix_http::{HttpService, Request, Response};
 use actix_service::{IntoServiceFactory, ServiceFactoryExt as _, map_config};
-use actix_web::dev::{AppConfig, Server, Service, ServiceFactory};
 use actix_web::Error;
+use actix_web::dev::{AppConfig, Server, Service, ServiceFactory};
 
 use crate::ExpectGuard;
 
@@ -67,6 +67,7 @@ pub struct GuardedServer {
     client_disconnect_timeout: Duration,
     max_connections: usize,
     workers: Option<usize>,
+    signals: bool,
 }
 
 impl GuardedServer {
@@ -80,6 +81,7 @@ impl GuardedServer {
             client_disconnect_timeout: Duration::ZERO,
             max_connections: 10_000,
             workers: None,
+            signals: true,
         }
     }
 
@@ -121,6 +123,14 @@ impl GuardedServer {
         self
     }
 
+    /// Leaves SIGINT and SIGTERM to the application (stop the server
+    /// through its handle), as `HttpServer::disable_signals` does.
+    #[must_use]
+    pub fn disable_signals(mut self) -> Self {
+        self.signals = false;
+        self
+    }
+
     /// Serves the apps `app` makes (one per worker, as with
     /// `HttpServer::new`) on `listener`; await the returned server to run
     /// it, or stop it through its handle.
@@ -144,6 +154,9 @@ impl GuardedServer {
         let mut builder = Server::build().max_concurrent_connections(self.max_connections);
         if let Some(workers) = self.workers {
             builder = builder.workers(workers);
+        }
+        if !self.signals {
+            builder = builder.disable_signals();
         }
         let settings = self;
         let server = builder.listen("cometchat-webhooks", listener, move || {

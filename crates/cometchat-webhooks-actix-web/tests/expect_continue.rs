@@ -71,7 +71,12 @@ async fn client<T: Send + 'static>(work: impl FnOnce() -> io::Result<T> + Send +
 
 /// Sends a head with `Expect: 100-continue` and returns the first status
 /// line the server writes, without sending any body.
-fn first_line(address: SocketAddr, authorization: &str, path: &str, length: usize) -> io::Result<String> {
+fn first_line(
+    address: SocketAddr,
+    authorization: &str,
+    path: &str,
+    length: usize,
+) -> io::Result<String> {
     let mut stream = slow_clients::connect(address)?;
     stream.write_all(head(authorization, path, length).as_bytes())?;
     let line = read_line(&mut stream)?;
@@ -100,7 +105,10 @@ fn read_line(stream: &mut std::net::TcpStream) -> io::Result<String> {
 
 /// The careful client: head, wait for `100 Continue`, then the body.
 /// Returns the interim status line and the final answer.
-fn careful_upload(address: SocketAddr, path: &str) -> io::Result<(String, slow_clients::RawAnswer)> {
+fn careful_upload(
+    address: SocketAddr,
+    path: &str,
+) -> io::Result<(String, slow_clients::RawAnswer)> {
     let mut stream = slow_clients::connect(address)?;
     stream.write_all(head(&good(), path, BODY.len()).as_bytes())?;
     let interim = read_line(&mut stream)?;
