@@ -5,6 +5,7 @@
 
 mod expect;
 mod extract;
+mod hold_payload;
 #[cfg(feature = "router")]
 mod mount;
 mod server;

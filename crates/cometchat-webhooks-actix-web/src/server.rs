@@ -13,6 +13,7 @@ use actix_web::Error;
 use actix_web::dev::{AppConfig, Server, Service, ServiceFactory};
 
 use crate::ExpectGuard;
+use crate::hold_payload::HoldRefusedBodies;
 
 /// Serves an actix-web `App` like `HttpServer` does, with an
 /// [`ExpectGuard`] answering `Expect: 100-continue`: a webhook refused on
@@ -167,7 +168,10 @@ impl GuardedServer {
                 .client_disconnect_timeout(settings.client_disconnect_timeout)
                 .local_addr(address)
                 .expect(settings.guard.clone())
-                .finish(map_config(app, |()| AppConfig::default()))
+                .finish(HoldRefusedBodies::new(
+                    map_config(app, |()| AppConfig::default()),
+                    settings.guard.clone(),
+                ))
                 .tcp()
         })?;
         Ok(server.run())

@@ -191,3 +191,62 @@ async fn actix_webs_http_server_sends_100_continue_before_the_401() {
     assert!(refused.interim_continue, "{refused:?}");
     assert_eq!(refused.status, 401, "{refused:?}");
 }
+
+/// A chunked upload with wrong credentials: the head, one chunk, and a
+/// sender that would go on; returns the answer and whether the server
+/// closed the connection.
+fn refused_chunked_upload(address: SocketAddr) -> io::Result<slow_clients::RawAnswer> {
+    let mut stream = slow_clients::connect(address)?;
+    let head = format!(
+        "POST {PATH} HTTP/1.1\r\nhost: localhost\r\nauthorization: {}\r\n\
+         transfer-encoding: chunked\r\n\r\n",
+        wrong()
+    );
+    stream.write_all(head.as_bytes())?;
+    let chunk = vec![b' '; 16 * 1024];
+    stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+    stream.write_all(&chunk)?;
+    stream.write_all(b"\r\n")?;
+    slow_clients::read_answer(&mut stream, Instant::now())
+}
+
+fn chunked_upload(address: SocketAddr) -> io::Result<slow_clients::RawAnswer> {
+    let mut stream = slow_clients::connect(address)?;
+    let head = format!(
+        "POST {PATH} HTTP/1.1\r\nhost: localhost\r\nauthorization: {}\r\n\
+         transfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+        good()
+    );
+    stream.write_all(head.as_bytes())?;
+    for part in BODY.chunks(10) {
+        stream.write_all(format!("{:x}\r\n", part.len()).as_bytes())?;
+        stream.write_all(part)?;
+        stream.write_all(b"\r\n")?;
+    }
+    stream.write_all(b"0\r\n\r\n")?;
+    slow_clients::read_answer(&mut stream, Instant::now())
+}
+
+#[actix_rt::test]
+async fn a_refused_chunked_body_is_not_drained() {
+    let (address, server) = guarded();
+    let refused = client(move || refused_chunked_upload(address)).await;
+    let accepted = client(move || chunked_upload(address)).await;
+    server.stop(false).await;
+    assert_eq!(refused.status, 401, "{refused:?}");
+    let closed_after = refused.closed_after.expect("the connection is closed, not drained");
+    assert!(closed_after < Duration::from_millis(500), "closed after {closed_after:?}");
+    assert_eq!(accepted.status, 200, "a chunked webhook is still read whole: {accepted:?}");
+}
+
+/// Why `GuardedServer` holds refused chunked bodies: `HttpServer` reads a
+/// dropped chunked body to its end, so the connection stays open for as
+/// long as the sender goes on.
+#[actix_rt::test]
+async fn actix_webs_http_server_drains_a_refused_chunked_body() {
+    let (address, server) = plain();
+    let refused = client(move || refused_chunked_upload(address)).await;
+    server.stop(false).await;
+    assert_eq!(refused.status, 401, "{refused:?}");
+    assert!(!refused.closed, "{refused:?}");
+}
