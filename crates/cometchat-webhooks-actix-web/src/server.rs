@@ -19,6 +19,14 @@ use crate::hold_payload::HoldRefusedBodies;
 /// [`ExpectGuard`] answering `Expect: 100-continue`: a webhook refused on
 /// its headers is answered 401 or 413 without `100 Continue` first.
 ///
+/// It also closes the connection after a refused *chunked* webhook body:
+/// actix-http reads a chunked body the handler dropped to its end before
+/// the next request (however long the sender takes), so `GuardedServer`
+/// keeps the body of a chunked `POST` to a guarded path held until the
+/// answer is sent, which makes actix-http close instead. Bodies with a
+/// `Content-Length` are closed on by actix-http itself once
+/// [`client_disconnect_timeout`](Self::client_disconnect_timeout) is zero.
+///
 /// actix-web's `HttpServer` builds its `actix_http::HttpService` without a
 /// way to install an expect service, so this builds the same service
 /// (`HttpService::build()…expect(guard).finish(app)`) on an
