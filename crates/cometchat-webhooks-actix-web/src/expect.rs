@@ -6,13 +6,13 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use actix_http::Request;
-use actix_web::HttpResponse;
+use actix_web::Error;
 use actix_web::dev::{Service, ServiceFactory};
 use actix_web::http::Method;
+use cometchat_webhooks::ReceiverConfig;
 use cometchat_webhooks::contract::{self, RequestHead};
-use cometchat_webhooks::{ReceiverConfig, WebhookResponse};
 
-use crate::extract::into_response;
+use crate::CometChatRejection;
 
 /// actix-http's `Expect: 100-continue` service for a webhook receiver: a
 /// `POST` to one of its paths gets `100 Continue` only when
@@ -65,23 +65,25 @@ impl ExpectGuard {
 
     /// The request, to be answered `100 Continue` and served, or the
     /// contract's refusal to answer instead.
-    fn check(&self, request: Request) -> Result<Request, HttpResponse> {
+    fn check(&self, request: Request) -> Result<Request, Error> {
         if request.method() != Method::POST || !self.guards(request.path()) {
             return Ok(request);
         }
         let headers = &request.head().headers;
         let head =
             RequestHead::from_headers(headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())));
+        // Answered as the extractor answers (`CometChatRejection`'s
+        // response): the contract's status, headers and body.
         match contract::check_head(&self.config, head) {
             Ok(()) => Ok(request),
-            Err(rejection) => Err(into_response(WebhookResponse::from(rejection))),
+            Err(rejection) => Err(CometChatRejection(rejection).into()),
         }
     }
 }
 
 impl ServiceFactory<Request> for ExpectGuard {
     type Response = Request;
-    type Error = HttpResponse;
+    type Error = Error;
     type Config = ();
     type Service = ExpectGuard;
     type InitError = ();
@@ -94,10 +96,10 @@ impl ServiceFactory<Request> for ExpectGuard {
 
 impl Service<Request> for ExpectGuard {
     type Response = Request;
-    type Error = HttpResponse;
-    type Future = Ready<Result<Request, HttpResponse>>;
+    type Error = Error;
+    type Future = Ready<Result<Request, Error>>;
 
-    fn poll_ready(&self, _: &mut Context<'_>) -> Poll<Result<(), HttpResponse>> {
+    fn poll_ready(&self, _: &mut Context<'_>) -> Poll<Result<(), Error>> {
         Poll::Ready(Ok(()))
     }
 
