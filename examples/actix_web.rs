@@ -15,30 +15,40 @@
 // Printing each event is what this example shows.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::time::Duration;
 
-use actix_web::{App, HttpResponse, HttpServer, web};
-use cometchat_webhooks_actix_web::{CometChatEvent, Event, Payload, ReceiverConfig};
+use actix_web::{App, HttpResponse, web};
+use cometchat_webhooks_actix_web::{
+    CometChatEvent, Event, ExpectGuard, GuardedServer, Payload, ReceiverConfig,
+};
+
+const PATH: &str = "/webhooks/cometchat";
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = ReceiverConfig::from_env()?;
     let address = listen_addr()?;
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(config.clone())
-            .service(web::resource("/webhooks/cometchat").route(web::post().to(on_webhook))) // the receiver
-    })
+    // `Expect: 100-continue` on PATH is answered from the headers: a sender
+    // with wrong credentials or a declared length over the limit gets its
+    // 401 or 413 instead of `100 Continue`, and never sends the body.
+    // actix-web's `HttpServer` cannot take this guard; `GuardedServer`
+    // serves the same `App` on actix-web's own HTTP service.
+    let guard = ExpectGuard::new(PATH, config.clone());
     // Production settings (see the README's "Deploying" section): a slow or
     // idle client cannot hold a connection, and their number is capped.
-    .client_request_timeout(Duration::from_secs(5)) // the request head must arrive within 5 s
-    .keep_alive(Duration::from_secs(30)) // an idle keep-alive connection is closed after 30 s
-    .client_disconnect_timeout(Duration::ZERO) // a refused body is not drained before closing
-    .max_connections(10_000) // per worker; beyond it new connections wait in the backlog
-    .bind(address)?;
-    eprintln!("listening on http://{address}/webhooks/cometchat");
-    server.run().await?;
+    let server = GuardedServer::new(guard)
+        .client_request_timeout(Duration::from_secs(5)) // the request head must arrive within 5 s
+        .keep_alive(Duration::from_secs(30)) // an idle keep-alive connection is closed after 30 s
+        .client_disconnect_timeout(Duration::ZERO) // a refused body is not drained before closing
+        .max_connections(10_000) // per worker; beyond it new connections wait in the backlog
+        .listen(TcpListener::bind(address)?, move || {
+            App::new()
+                .app_data(config.clone())
+                .service(web::resource(PATH).route(web::post().to(on_webhook))) // the receiver
+        })?;
+    eprintln!("listening on http://{address}{PATH}");
+    server.await?;
     Ok(())
 }
 

@@ -17,13 +17,13 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::convert::Infallible;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::time::Duration;
 
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, web};
 use cometchat_webhooks_actix_web::payload::{BeforeMessage, GroupMemberJoined, MessageSent};
 use cometchat_webhooks_actix_web::router::{BeforeMessageOutcome, WebhookRouter};
-use cometchat_webhooks_actix_web::{Category, Event, ReceiverConfig};
+use cometchat_webhooks_actix_web::{Category, Event, ExpectGuard, GuardedServer, ReceiverConfig};
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,25 +32,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let address = listen_addr()?;
     eprintln!("listening on http://{address}/webhooks/cometchat");
-    // Each worker builds its app from clones; the router's handlers are shared.
-    HttpServer::new(move || {
-        App::new().route("/", web::get().to(|| async { "the rest of the app" })).service(
-            cometchat_webhooks_actix_web::mount(
-                "/webhooks/cometchat",
-                webhooks.clone(),
-                config.clone(),
-            ),
-        )
-    })
+    // `Expect: 100-continue` on the webhook path is answered from the
+    // headers (401/413 instead of `100 Continue`), which actix-web's
+    // `HttpServer` cannot do; `GuardedServer` serves the same `App`.
+    let guard = ExpectGuard::new("/webhooks/cometchat", config.clone());
     // Production settings (see the README's "Deploying" section): a slow or
     // idle client cannot hold a connection, and their number is capped.
-    .client_request_timeout(Duration::from_secs(5)) // the request head must arrive within 5 s
-    .keep_alive(Duration::from_secs(30)) // an idle keep-alive connection is closed after 30 s
-    .client_disconnect_timeout(Duration::ZERO) // a refused body is not drained before closing
-    .max_connections(10_000) // per worker; beyond it new connections wait in the backlog
-    .bind(address)?
-    .run()
-    .await?;
+    GuardedServer::new(guard)
+        .client_request_timeout(Duration::from_secs(5)) // the request head must arrive within 5 s
+        .keep_alive(Duration::from_secs(30)) // an idle keep-alive connection is closed after 30 s
+        .client_disconnect_timeout(Duration::ZERO) // a refused body is not drained before closing
+        .max_connections(10_000) // per worker; beyond it new connections wait in the backlog
+        // Each worker builds its app from clones; the router's handlers are shared.
+        .listen(TcpListener::bind(address)?, move || {
+            App::new().route("/", web::get().to(|| async { "the rest of the app" })).service(
+                cometchat_webhooks_actix_web::mount(
+                    "/webhooks/cometchat",
+                    webhooks.clone(),
+                    config.clone(),
+                ),
+            )
+        })?
+        .await?;
     Ok(())
 }
 

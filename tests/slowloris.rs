@@ -16,7 +16,7 @@ use std::time::Duration;
 use cometchat_webhooks::Trigger;
 use cometchat_webhooks::testing::conformance::PATH;
 use cometchat_webhooks::testing::sample_body;
-use cometchat_webhooks::testing::slow_clients::{self, SlowEnd};
+use cometchat_webhooks::testing::slow_clients::{self, Siege};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -65,36 +65,16 @@ where
 /// Runs every kind of slow sender and the legitimate ones at once against
 /// `address`, and checks what each got.
 fn hold_slow_connections_and_serve(address: SocketAddr, framework: &str) {
-    let heads: Vec<_> = (0..SLOW_HEADS)
-        .map(|_| thread::spawn(move || slow_clients::slow_headers(address, BYTE_PAUSE, GIVE_UP)))
-        .collect();
-    let bodies: Vec<_> = (0..SLOW_BODIES)
-        .map(|_| thread::spawn(move || slow_clients::slow_body(address, BYTE_PAUSE)))
-        .collect();
-    // Legitimate deliveries while the slow ones hold their connections.
-    thread::sleep(Duration::from_millis(200));
-    let body = sample_body(Trigger::MessageSent);
-    for attempt in 0..LEGITIMATE {
-        let answer = slow_clients::whole_request(address, body).expect("a legitimate answer");
-        assert_eq!(answer.status, 200, "{framework}: legitimate request {attempt}: {answer:?}");
-    }
-    for head in heads {
-        let end = head.join().expect("slow head thread").expect("slow head connection");
-        match end {
-            // The server counts from the accept, a little before the
-            // client starts its clock; closing is seen within a pause.
-            SlowEnd::ClosedAfter(after) => assert!(
-                after >= HEADER_READ_TIMEOUT / 2 && after < HEADER_READ_TIMEOUT * 3,
-                "{framework}: slow head closed after {after:?}"
-            ),
-            SlowEnd::StillOpen => panic!("{framework}: a slow head kept its connection"),
-        }
-    }
-    for body in bodies {
-        let answer = body.join().expect("slow body thread").expect("slow body answer");
-        if let Err(wrong) = slow_clients::check_timeout(&answer) {
-            panic!("{framework}: slow body: {wrong}");
-        }
+    let siege = Siege {
+        slow_heads: SLOW_HEADS,
+        slow_bodies: SLOW_BODIES,
+        legitimate: LEGITIMATE,
+        byte_pause: BYTE_PAUSE,
+        give_up: GIVE_UP,
+        header_read_timeout: HEADER_READ_TIMEOUT,
+    };
+    if let Err(wrong) = slow_clients::outlast(address, &siege, sample_body(Trigger::MessageSent)) {
+        panic!("{framework}: {wrong}");
     }
 }
 
@@ -175,29 +155,30 @@ async fn warp_behind_hyper_settings_outlasts_slow_senders() {
 
 #[test]
 fn actix_web_with_its_own_settings_outlasts_slow_senders() {
-    use actix_web::{App, HttpResponse, HttpServer, web};
-    use cometchat_webhooks_actix_web::CometChatEvent;
+    use actix_web::{App, HttpResponse, web};
+    use cometchat_webhooks_actix_web::{CometChatEvent, ExpectGuard, GuardedServer};
     let (sender, receiver) = std::sync::mpsc::channel();
     let server_thread = thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let server = HttpServer::new(|| {
-                App::new().app_data(slow_clients::receiver_config()).service(
-                    web::resource(PATH).route(
-                        web::post()
-                            .to(|_event: CometChatEvent| async { HttpResponse::Ok().finish() }),
-                    ),
-                )
-            })
-            .workers(1)
-            .client_request_timeout(HEADER_READ_TIMEOUT)
-            .keep_alive(HEADER_READ_TIMEOUT)
-            .client_disconnect_timeout(Duration::ZERO)
-            .max_connections(MAX_CONNECTIONS)
-            .disable_signals()
-            .bind(("127.0.0.1", 0))
-            .expect("bind loopback");
-            let address = server.addrs()[0];
-            let server = server.run();
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+            let address = listener.local_addr().expect("an address");
+            let guard = ExpectGuard::new(PATH, slow_clients::receiver_config());
+            let server = GuardedServer::new(guard)
+                .workers(1)
+                .client_request_timeout(HEADER_READ_TIMEOUT)
+                .keep_alive(HEADER_READ_TIMEOUT)
+                .client_disconnect_timeout(Duration::ZERO)
+                .max_connections(MAX_CONNECTIONS)
+                .disable_signals()
+                .listen(listener, || {
+                    App::new().app_data(slow_clients::receiver_config()).service(
+                        web::resource(PATH)
+                            .route(web::post().to(|_event: CometChatEvent| async {
+                                HttpResponse::Ok().finish()
+                            })),
+                    )
+                })
+                .expect("listen");
             sender.send((address, server.handle())).expect("hand over");
             server.await
         })

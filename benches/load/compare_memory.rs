@@ -22,6 +22,7 @@ pub(crate) async fn run(server: &ServerProcess, settings: &Settings) -> std::io:
         body: Bytes::from(body),
         requests: settings.flood_requests,
         concurrency: settings.flood_concurrency,
+        chunked: false,
     };
     let wrong_password = Flood {
         authorization: Some(basic_auth_header(USERNAME, WRONG_PASSWORD)),
@@ -52,7 +53,7 @@ pub(crate) async fn run(server: &ServerProcess, settings: &Settings) -> std::io:
     Ok(())
 }
 
-fn print_flood(name: &str, report: &FloodReport) {
+pub(crate) fn print_flood(name: &str, report: &FloodReport) {
     let answers: Vec<String> =
         report.answers.iter().map(|(status, count)| format!("{count}× {status}")).collect();
     println!(

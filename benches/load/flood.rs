@@ -31,6 +31,8 @@ pub(crate) struct Flood {
     pub(crate) body: Bytes,
     pub(crate) requests: usize,
     pub(crate) concurrency: usize,
+    /// Send the body chunked (no `Content-Length`) in 64 KiB chunks.
+    pub(crate) chunked: bool,
 }
 
 /// What the flood got, and the server's memory around it.
@@ -110,15 +112,26 @@ async fn send_share(address: SocketAddr, flood: Flood, next: Arc<AtomicUsize>) -
 }
 
 async fn send_one(address: SocketAddr, flood: &Flood) -> Outcome {
+    let authorization = flood.authorization.as_deref();
+    if flood.chunked {
+        let request = connection::chunked_webhook(address, flood.path, authorization, &flood.body);
+        exchange(address, request).await
+    } else {
+        let request = connection::webhook(address, flood.path, authorization, flood.body.clone());
+        exchange(address, request).await
+    }
+}
+
+/// Sends `request` on a new connection and reads the whole answer.
+async fn exchange<B>(address: SocketAddr, request: hyper::Request<B>) -> Outcome
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let Ok((mut sender, write_failed)) = connection::open(address).await else {
         return Outcome::Failed;
     };
-    let request = connection::webhook(
-        address,
-        flood.path,
-        flood.authorization.as_deref(),
-        flood.body.clone(),
-    );
     let Ok(response) = sender.send_request(request).await else { return Outcome::Failed };
     let status = response.status().as_u16();
     match response.into_body().collect().await {
@@ -128,7 +141,7 @@ async fn send_one(address: SocketAddr, flood: &Flood) -> Outcome {
 }
 
 /// The highest resident memory of `pid` while `flooding` holds.
-async fn sample_peak(pid: u32, flooding: Arc<AtomicBool>) -> u64 {
+pub(crate) async fn sample_peak(pid: u32, flooding: Arc<AtomicBool>) -> u64 {
     let mut peak = 0;
     while flooding.load(Ordering::Relaxed) {
         if let Ok(memory) = memory::of_process(pid) {

@@ -16,11 +16,16 @@
 //! cargo bench -p cometchat-webhooks-suite --bench load
 //! cargo bench -p cometchat-webhooks-suite --bench load -- --seconds 10 --connections 64
 //! cargo bench -p cometchat-webhooks-suite --bench load -- --durable
+//! cargo bench -p cometchat-webhooks-suite --bench load -- --hostile
 //! ```
 //!
 //! With `--durable` it measures durable delivery instead: requests/s and
 //! time to 200 of the router mounted on axum in background mode and in
-//! durable mode on redb and on a `redis-server` it starts itself.
+//! durable mode on redb and on a `redis-server` it starts itself. With
+//! `--hostile`, the axum, actix-web and warp receivers, each set up as its
+//! example, under floods of unauthenticated 1 MiB requests and under a
+//! slowloris siege: legitimate success rate and latency, and the server's
+//! memory.
 //!
 //! The server runs as a child process (this binary with the argument
 //! `serve`) so its memory is measured alone; this process generates the
@@ -37,12 +42,15 @@ mod cpu;
 mod durable;
 mod durable_load;
 mod flood;
+mod framework_servers;
+mod hostile;
 mod memory;
 mod minify;
 mod redis_process;
 mod server;
 mod server_process;
 mod settings;
+mod slowloris_load;
 mod throughput;
 
 use std::process::ExitCode;
@@ -54,6 +62,10 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();
     if args.peek().map(String::as_str) == Some(server::ROLE) {
         return server::run();
+    }
+    if args.peek().map(String::as_str) == Some(framework_servers::ROLE) {
+        let framework = args.nth(1);
+        return framework_servers::run(framework.as_deref());
     }
     let settings = match Settings::from_args(args) {
         Ok(settings) => settings,
@@ -81,6 +93,9 @@ fn main() -> ExitCode {
 async fn benchmark(settings: &Settings) -> std::io::Result<()> {
     if settings.durable {
         return durable::run(settings).await;
+    }
+    if settings.hostile {
+        return hostile::run(settings).await;
     }
     let server = ServerProcess::start()?;
     let cores = std::thread::available_parallelism().map_or(0, |cores| cores.get());

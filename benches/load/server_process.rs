@@ -16,8 +16,14 @@ pub(crate) struct ServerProcess {
 impl ServerProcess {
     /// Starts this same binary as the server and waits until it listens.
     pub(crate) fn start() -> io::Result<Self> {
+        Self::start_with(&[ROLE])
+    }
+
+    /// Starts this binary with `args` (a server role) and waits until it
+    /// listens.
+    pub(crate) fn start_with(args: &[&str]) -> io::Result<Self> {
         let mut child = Command::new(std::env::current_exe()?)
-            .arg(ROLE)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -27,13 +27,28 @@ pub(crate) struct Settings {
     pub(crate) durable_rounds: usize,
     /// Distinct deliveries per round of the durable scenario.
     pub(crate) durable_requests: usize,
+    /// Measure the three frameworks under hostile load (`--hostile`)
+    /// instead.
+    pub(crate) hostile: bool,
+    /// Unauthenticated 1 MiB requests per flood of the hostile run.
+    pub(crate) hostile_flood: usize,
+    /// The concurrencies of the hostile run's floods.
+    pub(crate) hostile_concurrency: Vec<usize>,
+    /// Slow connections held at once in the slowloris scenario.
+    pub(crate) slow_connections: usize,
+    /// The pause between two bytes of a slow sender.
+    pub(crate) slow_byte_pause: Duration,
+    /// How long the slowloris siege lasts.
+    pub(crate) slow_duration: Duration,
 }
 
 pub(crate) const USAGE: &str = "options: --rounds N  --seconds S (per round and handler)  \
                                 --connections N  --flood N (requests per flood)  \
                                 --flood-concurrency N  --body minified|pretty  \
                                 --durable (durable delivery instead)  --durable-requests N \
-                                (per round and mode)";
+                                (per round and mode)  --hostile (the three frameworks under \
+                                floods and slowloris instead)  --hostile-flood N  \
+                                --slow-connections N  --slow-seconds S";
 
 impl Settings {
     pub(crate) fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
@@ -44,6 +59,10 @@ impl Settings {
         while let Some(flag) = args.next() {
             if flag == "--durable" {
                 settings.durable = true;
+                continue;
+            }
+            if flag == "--hostile" {
+                settings.hostile = true;
                 continue;
             }
             let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -57,6 +76,11 @@ impl Settings {
                 "--flood" => settings.flood_requests = count()?,
                 "--durable-requests" => settings.durable_requests = count()?,
                 "--flood-concurrency" => settings.flood_concurrency = count()?,
+                "--hostile-flood" => settings.hostile_flood = count()?,
+                "--slow-connections" => settings.slow_connections = count()?,
+                "--slow-seconds" => {
+                    settings.slow_duration = Duration::from_secs_f64(number()?.max(1.0));
+                }
                 "--body" => {
                     settings.minified_body = match value.as_str() {
                         "minified" => true,
@@ -83,6 +107,12 @@ impl Settings {
             durable: false,
             durable_rounds: 3,
             durable_requests: 2000,
+            hostile: false,
+            hostile_flood: 4000,
+            hostile_concurrency: vec![200, 800],
+            slow_connections: 1000,
+            slow_byte_pause: Duration::from_secs(1),
+            slow_duration: Duration::from_secs(10),
         }
     }
 
@@ -99,6 +129,12 @@ impl Settings {
             durable: false,
             durable_rounds: 1,
             durable_requests: 40,
+            hostile: false,
+            hostile_flood: 20,
+            hostile_concurrency: vec![4, 8],
+            slow_connections: 12,
+            slow_byte_pause: Duration::from_millis(200),
+            slow_duration: Duration::from_secs(2),
         }
     }
 }

@@ -6,13 +6,18 @@
 #![warn(clippy::unwrap_used)]
 #![deny(missing_docs)]
 
+mod expect;
 mod extract;
+mod hold_payload;
 #[cfg(feature = "router")]
 mod mount;
+mod server;
 
+pub use expect::ExpectGuard;
 pub use extract::{CometChatEvent, CometChatRejection, receive, receiver_config};
 #[cfg(feature = "router")]
 pub use mount::mount;
+pub use server::GuardedServer;
 
 // The core, so this one dependency is all an app needs: its root items and
 // its modules, shown in these docs as links to the core's.

@@ -16,6 +16,7 @@ use crate::listen_address::{ListenAddress, parse_listen_address};
 /// when `--url` is not given.
 pub(crate) const URL_VAR: &str = "COMETCHAT_WEBHOOK_URL";
 use crate::queue_args::QueueArgs;
+use crate::server_limits::ServerLimits;
 
 /// Develop a CometChat webhook receiver locally: send sample deliveries,
 /// receive them, inspect and replay them.
@@ -222,6 +223,9 @@ pub(crate) struct ListenArgs {
 
     #[command(flatten)]
     pub(crate) auth: AuthArgs,
+
+    #[command(flatten)]
+    pub(crate) limits: ServerLimits,
 
     #[command(flatten)]
     pub(crate) durable: DurableArgs,

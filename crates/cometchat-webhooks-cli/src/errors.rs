@@ -90,8 +90,8 @@ pub(crate) enum CliError {
     #[error("{name} is larger than {limit}; no webhook body is that large")]
     BodyTooLarge { name: String, limit: String },
 
-    #[error("the receiver stopped: {source}")]
-    Serve { source: std::io::Error },
+    #[error("{flag}: {reason}")]
+    BadServerSetting { flag: &'static str, reason: String },
 
     #[error("{failed} of {total} deliveries failed (listed above)")]
     ReplayFailed { failed: usize, total: usize },
@@ -173,9 +173,10 @@ impl CliError {
     /// The process's exit code for this failure.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            Self::BadStore { .. } | Self::FlagNeedsRedis { .. } | Self::BadStoreSetting { .. } => {
-                exit_code::USAGE
-            }
+            Self::BadStore { .. }
+            | Self::FlagNeedsRedis { .. }
+            | Self::BadStoreSetting { .. }
+            | Self::BadServerSetting { .. } => exit_code::USAGE,
             Self::NoSuchEvent { .. } | Self::NotDead { .. } => exit_code::NO_SUCH_KEY,
             Self::NotTyped { .. } => exit_code::NOT_TYPED,
             Self::NoStoreFile { .. }

@@ -21,6 +21,7 @@ mod output;
 mod queue_args;
 mod receiver;
 mod saved_bodies;
+mod server_limits;
 mod store_open;
 mod store_spec;
 mod summary;

@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use crate::durable_listen::Handling;
 use crate::errors::CliError;
 use crate::saved_bodies::BodySaver;
+use crate::server_limits::{self, ServerLimits};
 use crate::summary::EventSummary;
 
 /// What the receiver saw, in arrival order.
@@ -43,6 +44,8 @@ pub(crate) struct ReceiverSettings {
     /// Durable mode: deliveries are answered once stored in this queue,
     /// and the router's workers hand them to `handling`.
     pub(crate) durable: Option<DurableRouting>,
+    /// Timeouts and the connection cap.
+    pub(crate) limits: ServerLimits,
 }
 
 /// The store, the workers' settings and what they do with each event.
@@ -58,6 +61,7 @@ pub(crate) struct LocalReceiver {
     app: axum::Router,
     address: SocketAddr,
     router: WebhookRouter,
+    limits: ServerLimits,
 }
 
 #[derive(Clone)]
@@ -80,14 +84,20 @@ impl LocalReceiver {
             Some(durable) => build_durable_router(durable)?,
         };
         let state = AppState { router: router.clone(), reporter: settings.reporter };
+        let receiver = ReceiverConfig::new(settings.auth)
+            .with_body_read_deadline(settings.limits.body_read_timeout)
+            .map_err(|error| CliError::BadServerSetting {
+                flag: "--body-read-timeout",
+                reason: error.to_string(),
+            })?;
         // Any path: the URL configured in CometChat may carry one. The
         // extractor finds the receiver's configuration in an extension.
         let app = axum::Router::new()
             .route("/", post(receive))
             .route("/{*path}", post(receive))
-            .layer(axum::Extension(ReceiverConfig::new(settings.auth)))
+            .layer(axum::Extension(receiver))
             .with_state(state);
-        Ok(Self { listener, app, address, router })
+        Ok(Self { listener, app, address, router, limits: settings.limits })
     }
 
     /// The router answering deliveries: shut it down after [`serve`](Self::serve).
@@ -100,16 +110,14 @@ impl LocalReceiver {
         format!("http://{}/", self.address)
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in
-    /// progress.
+    /// Serves with its [`ServerLimits`] until `shutdown` completes, then
+    /// finishes the requests in progress.
     pub(crate) async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), CliError> {
-        axum::serve(self.listener, self.app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|source| CliError::Serve { source })
+        server_limits::serve(self.listener, self.app, self.limits, shutdown).await;
+        Ok(())
     }
 }
 

@@ -16,6 +16,7 @@ use crate::errors::CliError;
 use crate::http_client::{Answer, WebhookSender};
 use crate::output::{Palette, Table, print_line};
 use crate::receiver::{LocalReceiver, ReceiverSettings, Report, Reporter};
+use crate::server_limits::ServerLimits;
 
 const DEMO_USERNAME: &str = "cometchat";
 
@@ -54,7 +55,13 @@ pub(crate) async fn run(args: DemoArgs) -> Result<(), CliError> {
     });
     let receiver = LocalReceiver::bind(
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        ReceiverSettings { auth, save_dir: None, reporter, durable: None },
+        ReceiverSettings {
+            auth,
+            save_dir: None,
+            reporter,
+            durable: None,
+            limits: ServerLimits::default(),
+        },
     )
     .await?;
     let url = receiver.url();

@@ -51,6 +51,7 @@ pub(crate) async fn run(args: ListenArgs) -> Result<(), CliError> {
         save_dir: args.save.clone(),
         reporter: Arc::clone(&reporter),
         durable,
+        limits: args.limits,
     };
     let receiver = LocalReceiver::bind(address, settings).await?;
 

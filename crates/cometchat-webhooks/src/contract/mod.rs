@@ -23,6 +23,6 @@ mod trace;
 
 pub use config::ReceiverConfig;
 pub use head::RequestHead;
-pub use receive::receive;
+pub use receive::{check_head, receive};
 pub use rejection::{Rejection, WWW_AUTHENTICATE};
 pub use response::{JSON_CONTENT_TYPE, WebhookResponse};

@@ -84,8 +84,7 @@ where
     Chunks: Stream<Item = Result<Bytes, Error>>,
 {
     let started = Instant::now();
-    authorize(config, &head)?;
-    let declared = check_declared_length(config.body_limit(), head.content_length())?;
+    let declared = head_steps(config, &head)?;
     let mut reservation = Reservation::empty(config.budget());
     if let Some(length) = declared {
         hold(&mut reservation, length)?;
@@ -94,6 +93,42 @@ where
     let body = read_bounded(body, config.body_limit(), deadline, &mut reservation).await?;
     drop(reservation);
     Event::from_bytes(body).map_err(Rejection::BadRequest)
+}
+
+/// The steps of [`receive`] that need the head alone: credentials, then the
+/// declared length, with the same answers `receive` gives.
+///
+/// For code that must decide before it asks for the body, such as a
+/// server's answer to `Expect: 100-continue`: a request refused here should
+/// be answered without `100 Continue`, so the sender never sends the body.
+/// A request that passes still goes through [`receive`], which checks both
+/// again (they are cheap) and reads the body. The budget of body bytes in
+/// flight is not taken here: nothing is held until the body is read.
+///
+/// ```
+/// use cometchat_webhooks::contract::{self, ReceiverConfig, RequestHead};
+/// use cometchat_webhooks::BasicAuth;
+///
+/// let config = ReceiverConfig::new(BasicAuth::new("cometchat", "s3cret")?);
+/// let good = &b"Basic Y29tZXRjaGF0OnMzY3JldA=="[..];
+/// let head = RequestHead::from_headers([("authorization", good)]);
+/// assert!(contract::check_head(&config, head).is_ok());
+/// let too_long = RequestHead::from_headers([("authorization", good), ("content-length", b"2000000")]);
+/// assert_eq!(contract::check_head(&config, too_long).unwrap_err().status(), 413);
+/// let missing = RequestHead::from_headers([("content-length", &b"10"[..])]);
+/// assert_eq!(contract::check_head(&config, missing).unwrap_err().status(), 401);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// A refusal is logged like one from [`receive`].
+pub fn check_head(config: &ReceiverConfig, head: RequestHead<'_>) -> Result<(), Rejection> {
+    head_steps(config, &head).map(drop).inspect_err(super::trace::refused)
+}
+
+/// Credentials, then the declared length (when it is one within the limit).
+fn head_steps(config: &ReceiverConfig, head: &RequestHead<'_>) -> Result<Option<usize>, Rejection> {
+    authorize(config, head)?;
+    check_declared_length(config.body_limit(), head.content_length())
 }
 
 fn authorize(config: &ReceiverConfig, head: &RequestHead<'_>) -> Result<(), Rejection> {

@@ -204,6 +204,79 @@ pub fn slow_body(address: SocketAddr, pause: Duration) -> io::Result<RawAnswer> 
     read_answer_after(&mut stream, started, received)
 }
 
+/// A bounded slowloris siege: how many slow senders of each kind run at
+/// once, and how many legitimate requests are sent meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Siege {
+    /// Senders of a request head one byte every [`byte_pause`](Self::byte_pause)
+    /// ([`slow_headers`]).
+    pub slow_heads: usize,
+    /// Senders of a body one byte every `byte_pause` ([`slow_body`]).
+    pub slow_bodies: usize,
+    /// Whole requests sent one after the other while the slow ones run.
+    pub legitimate: usize,
+    /// The pause between two bytes of a slow sender.
+    pub byte_pause: Duration,
+    /// When a slow head sender gives up with its connection still open.
+    pub give_up: Duration,
+    /// The server's header-read timeout: slow heads must be closed after
+    /// about this long.
+    pub header_read_timeout: Duration,
+}
+
+/// Runs every slow sender of `siege` and the legitimate requests (each a
+/// [`whole_request`] for `body`) at once against `address`, and checks
+/// what each got: every legitimate request 200, every slow head closed
+/// after about the header-read timeout, every slow body answered 408 and
+/// closed ([`check_timeout`]). Every problem is reported, not just the
+/// first. Bounded by the counts and [`Siege::give_up`] / [`ANSWER_WAIT`].
+pub fn outlast(address: SocketAddr, siege: &Siege, body: &'static [u8]) -> Result<(), String> {
+    let Siege { slow_heads, slow_bodies, legitimate, byte_pause, give_up, header_read_timeout } =
+        *siege;
+    let heads: Vec<_> = (0..slow_heads)
+        .map(|_| std::thread::spawn(move || slow_headers(address, byte_pause, give_up)))
+        .collect();
+    let bodies: Vec<_> = (0..slow_bodies)
+        .map(|_| std::thread::spawn(move || slow_body(address, byte_pause)))
+        .collect();
+    // Legitimate deliveries while the slow ones hold their connections.
+    std::thread::sleep(Duration::from_millis(200));
+    let mut wrong = Vec::new();
+    for attempt in 0..legitimate {
+        match whole_request(address, body) {
+            Ok(answer) if answer.status == 200 => {}
+            Ok(answer) => wrong.push(format!("legitimate request {attempt}: {answer:?}")),
+            Err(error) => wrong.push(format!("legitimate request {attempt}: {error}")),
+        }
+    }
+    for head in heads {
+        match head.join() {
+            // The server counts from the accept, a little before the
+            // client starts its clock; closing is seen within a pause.
+            Ok(Ok(SlowEnd::ClosedAfter(after)))
+                if after >= header_read_timeout / 2 && after < header_read_timeout * 3 => {}
+            Ok(Ok(SlowEnd::ClosedAfter(after))) => {
+                wrong.push(format!("a slow head was closed after {after:?}"));
+            }
+            Ok(Ok(SlowEnd::StillOpen)) => wrong.push("a slow head kept its connection".to_owned()),
+            Ok(Err(error)) => wrong.push(format!("slow head: {error}")),
+            Err(_) => wrong.push("a slow head's thread panicked".to_owned()),
+        }
+    }
+    for body in bodies {
+        match body.join() {
+            Ok(Ok(answer)) => {
+                if let Err(problem) = check_timeout(&answer) {
+                    wrong.push(format!("slow body: {problem}"));
+                }
+            }
+            Ok(Err(error)) => wrong.push(format!("slow body: {error}")),
+            Err(_) => wrong.push("a slow body's thread panicked".to_owned()),
+        }
+    }
+    if wrong.is_empty() { Ok(()) } else { Err(wrong.join("; ")) }
+}
+
 /// Waits for `stream`'s read timeout: whether the server closed it. Bytes
 /// that arrive (an answer to a partial head) count as closing, since a
 /// server answers a broken head only to close.
