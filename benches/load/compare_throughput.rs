@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use cometchat_webhooks::Trigger;
 use cometchat_webhooks::testing::conformance::{self, PASSWORD, USERNAME};
-use cometchat_webhooks::testing::{basic_auth_header, sample_body};
+use cometchat_webhooks::testing::{basic_auth_header, minify_json, sample_body};
 
 use crate::server_process::ServerProcess;
 use crate::settings::Settings;
@@ -17,7 +17,7 @@ const TARGET_RATIO: f64 = 0.85;
 pub(crate) async fn run(server: &ServerProcess, settings: &Settings) -> std::io::Result<()> {
     let sample = sample_body(Trigger::MessageSent);
     let body = if settings.minified_body {
-        let minified = crate::minify::minify_json(sample);
+        let minified = minify_json(sample);
         let parse = |json: &[u8]| serde_json::from_slice::<serde_json::Value>(json).ok();
         assert_eq!(parse(&minified), parse(sample), "minifying keeps the JSON value");
         Bytes::from(minified)

@@ -45,7 +45,6 @@ mod flood;
 mod framework_servers;
 mod hostile;
 mod memory;
-mod minify;
 mod redis_process;
 mod server;
 mod server_process;

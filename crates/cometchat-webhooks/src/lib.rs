@@ -11,6 +11,8 @@ pub mod auth;
 pub mod contract;
 mod decode;
 mod error;
+#[cfg(any(feature = "router", feature = "tower"))]
+mod error_chain;
 mod event;
 mod idempotency;
 pub mod model;

@@ -6,7 +6,7 @@
 
 use std::hint::black_box;
 
-use cometchat_webhooks::testing::samples;
+use cometchat_webhooks::testing::{minify_json, samples};
 use cometchat_webhooks::{Bytes, Category, Event, Trigger};
 
 /// How a body is decoded.
@@ -117,28 +117,4 @@ pub(crate) fn bodies(selection: &str, layout: Layout) -> Option<Vec<Bytes>> {
         })
         .collect();
     Some(bodies)
-}
-
-/// JSON without the whitespace between tokens, keys in their original order
-/// (re-serialising through `serde_json::Value` would sort them).
-pub(crate) fn minify_json(json: &[u8]) -> Vec<u8> {
-    let mut compact = Vec::with_capacity(json.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for &byte in json {
-        if in_string {
-            compact.push(byte);
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-        } else if byte == b'"' {
-            in_string = true;
-            compact.push(byte);
-        } else if !byte.is_ascii_whitespace() {
-            compact.push(byte);
-        }
-    }
-    compact
 }

@@ -14,6 +14,7 @@ use futures_util::future::lazy;
 
 use super::before_message::BeforeMessageOutcome;
 use super::delivery::Delivery;
+use crate::error_chain::ErrorChain;
 use crate::event::Event;
 use crate::idempotency::IdempotencyKey;
 use crate::payload::BeforeMessage;
@@ -298,13 +299,7 @@ struct HandlerFailure(BoxError);
 
 impl fmt::Display for HandlerFailure {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{}", self.0)?;
-        let mut source = self.0.source();
-        while let Some(cause) = source {
-            write!(formatter, ": {cause}")?;
-            source = cause.source();
-        }
-        Ok(())
+        ErrorChain(&*self.0).fmt(formatter)
     }
 }
 

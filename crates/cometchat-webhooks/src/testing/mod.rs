@@ -26,6 +26,7 @@ mod builder;
 pub mod conformance;
 mod harness;
 mod json_path;
+mod minify;
 mod recorders;
 pub mod router_conformance;
 // A typed handler for every trigger, for tests of a mounted router.
@@ -42,6 +43,7 @@ pub use harness::{
     USERNAME, WRONG_PASSWORD, receiver_config,
 };
 pub use json_path::{PathError, set_path};
+pub use minify::minify_json;
 #[cfg(any(feature = "router", feature = "durable"))]
 pub use recorders::{Gate, NotStarted};
 pub use recorders::{RunCount, Sighting, Sightings, TriggerLog};

@@ -2,11 +2,11 @@
 //! handler may answer with.
 
 use std::error::Error;
-use std::fmt;
 
 use bytes::Bytes;
 
 use crate::contract::{Rejection, WebhookResponse};
+use crate::error_chain::ErrorChain;
 
 /// What a [`WebhookService`](super::WebhookService) handler's future may
 /// resolve to, and the answer each gives:
@@ -52,31 +52,17 @@ where
             Ok(answer) => answer.into_webhook_response(),
             Err(error) => {
                 let error = error.into();
-                tracing::error!(error = %WithSources(&*error), "CometChat webhook handler failed");
+                tracing::error!(error = %ErrorChain(&*error), "CometChat webhook handler failed");
                 WebhookResponse::from(Rejection::HandlerFailed)
             }
         }
     }
 }
 
-/// Displays an error as `error: cause: cause …`; a log line shows only an
-/// error's `Display`, which for most errors leaves out their causes.
-struct WithSources<'a>(&'a (dyn Error + 'static));
-
-impl fmt::Display for WithSources<'_> {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{}", self.0)?;
-        let mut source = self.0.source();
-        while let Some(cause) = source {
-            write!(formatter, ": {cause}")?;
-            source = cause.source();
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fmt;
+
     use super::*;
 
     #[derive(Debug)]
@@ -105,11 +91,5 @@ mod tests {
         assert_eq!(refused.into_webhook_response().header("retry-after"), Some("2"));
         let verdict = WebhookResponse::accepted(Bytes::from_static(br#"{"action":"block"}"#));
         assert_eq!(Ok::<_, Outer>(verdict.clone()).into_webhook_response(), verdict);
-    }
-
-    #[test]
-    fn an_error_is_shown_with_its_causes() {
-        let error = Outer(std::io::Error::other("disk full"));
-        assert_eq!(WithSources(&error).to_string(), "could not store the event: disk full");
     }
 }
