@@ -111,7 +111,7 @@ fn read(body: &str, reading: Reading) -> Result<(Envelope, Data<'_>), ParseError
 }
 
 /// An envelope string that may arrive as a number; anything else is ignored.
-fn text(raw: Option<&RawValue>) -> Option<String> {
+pub(super) fn text(raw: Option<&RawValue>) -> Option<String> {
     let raw = raw?.get();
     match raw.as_bytes().first()? {
         b'"' => serde_json::from_str(raw).ok(),
@@ -234,7 +234,7 @@ impl<'de, D: Deserializer<'de>> PayloadTypeStep for DeserializeAs<'de, D> {
     }
 }
 
-enum WireKey {
+pub(super) enum WireKey {
     Trigger,
     Data,
     AppId,
