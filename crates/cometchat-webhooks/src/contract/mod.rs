@@ -23,6 +23,7 @@ mod trace;
 
 pub use config::ReceiverConfig;
 pub use head::RequestHead;
-pub use receive::receive;
+pub(crate) use receive::not_a_webhook;
+pub use receive::{receive, receive_body};
 pub use rejection::{Rejection, WWW_AUTHENTICATE};
 pub use response::{JSON_CONTENT_TYPE, WebhookResponse};
