@@ -125,6 +125,11 @@ impl KeyParts {
     // longer recognise them) and triple those keys' length. Only the two
     // characters that could make components collide need escaping.
     fn push_escaped(&mut self, value: &str) {
+        // Ids and names almost never hold either character.
+        if !value.contains(['%', '/']) {
+            self.key.push_str(value);
+            return;
+        }
         for character in value.chars() {
             match character {
                 '%' => self.key.push_str("%25"),

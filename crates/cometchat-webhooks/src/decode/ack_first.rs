@@ -149,15 +149,39 @@ fn read(body: &str, reading: Reading) -> Result<(Envelope, Option<String>), Pars
     };
     let envelope = Envelope {
         trigger,
-        app_id: text(wire.app_id),
-        region: text(wire.region),
-        webhook: text(wire.webhook),
-        bot: text(wire.bot),
+        app_id: quick_text(wire.app_id),
+        region: quick_text(wire.region),
+        webhook: quick_text(wire.webhook),
+        bot: quick_text(wire.bot),
         origin: wire.origin.and_then(|raw| serde_json::from_str(raw.get()).ok()),
-        chat_api_version: text(wire.chat_api_version),
-        session_type: text(wire.session_type),
+        chat_api_version: quick_text(wire.chat_api_version),
+        session_type: quick_text(wire.session_type),
     };
     Ok((envelope, components))
+}
+
+/// The envelope reading's `text`, without a second parse for the common
+/// case: a JSON string with no escape is its text between the quotes.
+fn quick_text(raw: Option<&RawValue>) -> Option<String> {
+    match unescaped(raw?) {
+        Some(inner) => Some(inner.to_owned()),
+        None => text(raw),
+    }
+}
+
+/// A JSON string's text, `None` for any other value (as the envelope
+/// reading reads `trigger`), without a second parse when it has no escape.
+fn string_text(raw: &RawValue) -> Option<String> {
+    match unescaped(raw) {
+        Some(inner) => Some(inner.to_owned()),
+        None => serde_json::from_str::<String>(raw.get()).ok(),
+    }
+}
+
+/// The text of a JSON string that holds no escape.
+fn unescaped(raw: &RawValue) -> Option<&str> {
+    let inner = raw.get().strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains('\\')).then_some(inner)
 }
 
 enum WireData<'a> {
@@ -207,7 +231,7 @@ impl<'de> Visitor<'de> for WireVisitor {
             let slot = match key {
                 WireKey::Trigger => {
                     let raw: &RawValue = map.next_value()?;
-                    wire.trigger = Some(serde_json::from_str::<String>(raw.get()).ok());
+                    wire.trigger = Some(string_text(raw));
                     continue;
                 }
                 WireKey::Data => {
