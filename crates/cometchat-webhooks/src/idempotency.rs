@@ -126,7 +126,7 @@ impl KeyParts {
     // characters that could make components collide need escaping.
     fn push_escaped(&mut self, value: &str) {
         // Ids and names almost never hold either character.
-        if !value.contains(['%', '/']) {
+        if !value.bytes().any(|byte| byte == b'%' || byte == b'/') {
             self.key.push_str(value);
             return;
         }

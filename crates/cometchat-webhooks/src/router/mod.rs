@@ -244,7 +244,7 @@ impl WebhookRouter {
                 None => Started::Finished(Outcome::Busy),
             },
             RunMode::Queued(queue) => Started::Finished(queue.push(Job {
-                work: Work::Decoded(event),
+                work: Work::Decoded(Box::new(event)),
                 key,
                 span: span.clone(),
             })),
