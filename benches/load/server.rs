@@ -44,9 +44,8 @@ pub(crate) fn run() -> ExitCode {
         let config = conformance::receiver_config();
         // Queue bounds far above what a round sends, so a worker falling
         // behind shows as CPU time, not as 503s that would void the run.
-        let background = BackgroundConfig::new()
-            .with_queue_capacity(1 << 20)
-            .with_queue_bytes(1 << 30);
+        let background =
+            BackgroundConfig::new().with_queue_capacity(1 << 20).with_queue_bytes(1 << 30);
         let app = Router::new()
             .route(RECEIVER_PATH, post(receiver))
             .route(BARE_PATH, post(bare))
