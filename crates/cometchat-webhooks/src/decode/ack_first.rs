@@ -33,11 +33,13 @@ use crate::trigger::Trigger;
 /// stored under the key its handler later sees.
 ///
 /// ```
-/// # let body = cometchat_webhooks::testing::sample_body(cometchat_webhooks::Trigger::MessageSent);
 /// use cometchat_webhooks::{Event, KeyedEnvelope};
 ///
+/// let body = br#"{"trigger": "message_sent", "appId": "app1", "webhook": "w1",
+///     "data": {"message": {"id": "57", "sender": "alice", "data": {"text": "hi"}}}}"#;
 /// let read = KeyedEnvelope::read(body)?;
 /// assert_eq!(read.trigger(), "message_sent");
+/// assert_eq!(read.idempotency_key().as_str(), "message_sent/app1/w1/message.id=57");
 /// assert_eq!(read.idempotency_key(), &Event::from_slice(body)?.idempotency_key());
 /// # Ok::<(), cometchat_webhooks::ParseError>(())
 /// ```
