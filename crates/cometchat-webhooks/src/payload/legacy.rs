@@ -168,15 +168,12 @@ macro_rules! legacy_receipt_facts {
             }
 
             fn key(&self, parts: &mut KeyParts) -> Option<()> {
-                parts.part("messageId", self.message_id.as_deref()?);
-                // The receipt's sender tells two readers' receipts apart
-                // when sent; the message id and receipt type are the
-                // documented identity and suffice without it.
-                if let Some(sender) = self.receipt_sender.as_deref() {
-                    parts.part("receiptSender", sender);
-                }
-                parts.part("receiptType", self.receipt_type.as_deref()?);
-                Some(())
+                legacy_receipt_key(
+                    parts,
+                    self.message_id.as_deref(),
+                    self.receipt_sender.as_deref(),
+                    self.receipt_type.as_deref(),
+                )
             }
         }
     )+};
@@ -282,6 +279,9 @@ pub(crate) fn legacy_receipt_key(
     receipt_type: Option<&str>,
 ) -> Option<()> {
     parts.part("messageId", message_id?);
+    // The receipt's sender tells two readers' receipts apart when sent; the
+    // message id and receipt type are the documented identity and suffice
+    // without it.
     if let Some(sender) = receipt_sender {
         parts.part("receiptSender", sender);
     }
