@@ -3,18 +3,22 @@
 
 use axum::extract::Request;
 use axum::routing::post;
+use cometchat_webhooks::contract::{self, RequestHead};
 use cometchat_webhooks::router::WebhookRouter;
 use cometchat_webhooks::{ReceiverConfig, WebhookResponse};
 
-use crate::extract::{into_response, receive};
+use crate::extract::into_response;
 
 /// An axum router that serves `POST path` with `router`, ready to
 /// [`merge`](axum::Router::merge) into an app of any state type.
 ///
-/// Each request goes through [`receive`] with `config` (refused exactly as
+/// Each request's credentials and body go through
+/// [`contract::receive_body`] with `config` (refused exactly as
 /// [`CometChatEvent`](crate::CometChatEvent) refuses), then
-/// [`WebhookRouter::handle`]; the [`WebhookResponse`] is the answer. Other
-/// methods on `path` are answered 405 by axum.
+/// [`WebhookRouter::handle_body`], which decodes only what the answer needs
+/// (in background and durable mode, the envelope and the idempotency key;
+/// the worker decodes the payload); the [`WebhookResponse`] is the answer.
+/// Other methods on `path` are answered 405 by axum.
 ///
 /// ```
 /// use std::convert::Infallible;
@@ -47,8 +51,10 @@ where
     // axum clones the handler for each request, so the clones move in.
     let answer = move |request: Request| async move {
         let (parts, body) = request.into_parts();
-        let response = match receive(&config, &parts.headers, body).await {
-            Ok(event) => router.handle(event).await,
+        let headers = parts.headers.iter().map(|(name, value)| (name.as_str(), value.as_bytes()));
+        let head = RequestHead::from_headers(headers);
+        let response = match contract::receive_body(&config, head, body.into_data_stream()).await {
+            Ok(body) => router.handle_body(body).await,
             Err(rejection) => WebhookResponse::from(rejection),
         };
         into_response(response)

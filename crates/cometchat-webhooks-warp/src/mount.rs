@@ -4,24 +4,30 @@
 use std::future::ready;
 use std::sync::Arc;
 
+use cometchat_webhooks::contract::{self, RequestHead};
 use cometchat_webhooks::router::WebhookRouter;
-use cometchat_webhooks::{ReceiverConfig, WebhookResponse};
-use warp::Filter;
+use cometchat_webhooks::{Bytes, ReceiverConfig, WebhookResponse};
+use futures_util::{Stream, StreamExt};
+use warp::{Buf, Filter};
+
 use warp::http::header::ALLOW;
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use warp::path::Tail;
 use warp::reply::Response;
 
-use crate::filter::{into_response, receive};
+use crate::filter::into_response;
 
 /// A filter that serves `path` with `router`, to combine with the app's
 /// other routes by `or`. It answers every request on `path` itself and
 /// rejects (as not found) only requests for other paths:
 ///
-/// - `POST`: [`receive`] with `config` (credentials, body limit, decoding:
-///   refused exactly as [`cometchat_event`](crate::cometchat_event) refuses,
-///   answered at once, no [`recover`](crate::recover) needed), then
-///   [`WebhookRouter::handle`], whose [`WebhookResponse`] is the answer;
+/// - `POST`: [`contract::receive_body`] with `config` (credentials, body
+///   limit: refused exactly as [`cometchat_event`](crate::cometchat_event)
+///   refuses, answered at once, no [`recover`](crate::recover) needed),
+///   then [`WebhookRouter::handle_body`], which decodes only what the
+///   answer needs (in background and durable mode, the envelope and the
+///   idempotency key; the worker decodes the payload), and whose
+///   [`WebhookResponse`] is the answer;
 /// - any other method: 405 with `Allow: POST` and an empty body, as axum
 ///   and actix-web answer, rather than a rejection that would go on to the
 ///   app's other routes.
@@ -63,13 +69,23 @@ pub fn mount(
                 if method != Method::POST {
                     return method_not_allowed();
                 }
-                let response = match receive(&config, &headers, body).await {
-                    Ok(event) => router.handle(event).await,
+                let head = RequestHead::from_headers(
+                    headers.iter().map(|(name, value)| (name.as_str(), value.as_bytes())),
+                );
+                let response = match contract::receive_body(&config, head, chunks(body)).await {
+                    Ok(body) => router.handle_body(body).await,
                     Err(rejection) => WebhookResponse::from(rejection),
                 };
                 into_response(response)
             }
         })
+}
+
+/// warp's body chunks as the contract's `Bytes` chunks.
+fn chunks(
+    body: impl Stream<Item = Result<impl Buf, warp::Error>>,
+) -> impl Stream<Item = Result<Bytes, warp::Error>> {
+    body.map(|chunk| chunk.map(|mut buf| buf.copy_to_bytes(buf.remaining())))
 }
 
 /// Matches when the rest of the path is `path`, and consumes it. Checked

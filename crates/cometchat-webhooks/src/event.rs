@@ -5,9 +5,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::decode::raw_json::RawJson;
-use crate::decode::{Envelope, decode_body};
+use crate::decode::{Envelope, decode_body, view_key_of_data};
 use crate::error::ParseError;
-use crate::idempotency::{IdempotencyKey, idempotency_key};
+use crate::idempotency::{IdempotencyKey, idempotency_key, key_from_components};
 use crate::model::{Message, Millis, Recipient, Timestamp};
 use crate::payload::{DataError, SetAside};
 use crate::trigger::{Payload, Trigger, TypedPayload};
@@ -188,9 +188,23 @@ impl Event {
     /// A key that is the same for every delivery of this event and differs
     /// between events; see the recipe per trigger in
     /// [`Trigger::idempotency_recipe`].
+    ///
+    /// The recipe reads only its own fields: when `data` did not fit its
+    /// type ([`Event::decode_error`]), the key is still built from the
+    /// recipe's fields that fit (else the body hash), which is also what
+    /// [`KeyedEnvelope::read`](crate::KeyedEnvelope::read) gives without
+    /// typing `data` at all.
     pub fn idempotency_key(&self) -> IdempotencyKey {
-        let facts = self.payload.facts();
-        idempotency_key(&self.envelope, &self.raw, |parts| facts?.key(parts))
+        match &self.payload {
+            Payload::Undecodable(undecodable) => {
+                let components = view_key_of_data(&self.envelope.trigger, undecodable.data.get());
+                key_from_components(&self.envelope, &self.raw, components.as_deref())
+            }
+            payload => {
+                let facts = payload.facts();
+                idempotency_key(&self.envelope, &self.raw, |parts| facts?.key(parts))
+            }
+        }
     }
 }
 

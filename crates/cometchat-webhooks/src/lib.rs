@@ -40,7 +40,7 @@ mod readme {}
 
 // The event model.
 pub use decode::raw_json::RawJson;
-pub use decode::{Envelope, Origin};
+pub use decode::{Envelope, KeyedEnvelope, Origin};
 pub use event::Event;
 pub use idempotency::IdempotencyKey;
 pub use model::Recipient;

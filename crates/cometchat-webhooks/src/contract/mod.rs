@@ -23,6 +23,8 @@ mod trace;
 
 pub use config::ReceiverConfig;
 pub use head::RequestHead;
-pub use receive::{check_head, receive};
+#[cfg(feature = "router")]
+pub(crate) use receive::not_a_webhook;
+pub use receive::{check_head, receive, receive_body};
 pub use rejection::{Rejection, WWW_AUTHENTICATE};
 pub use response::{JSON_CONTENT_TYPE, WebhookResponse};

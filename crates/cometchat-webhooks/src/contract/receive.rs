@@ -1,5 +1,6 @@
 //! [`receive`]: credentials, then a bounded read of the body, then decoding,
-//! in that order for every framework.
+//! in that order for every framework; [`receive_body`]: the same without the
+//! decoding.
 
 use std::future::poll_fn;
 use std::pin::{Pin, pin};
@@ -72,14 +73,45 @@ pub async fn receive<Chunks, Error>(
 where
     Chunks: Stream<Item = Result<Bytes, Error>>,
 {
+    let body = receive_body(config, head, body).await?;
+    Event::from_bytes(body).map_err(not_a_webhook)
+}
+
+/// Steps 1 to 4 of [`receive`]: the credentials, then the bounded read,
+/// within the deadline and the budget; the exact bytes received, not yet
+/// decoded. Refused exactly as [`receive`] refuses, and logged alike.
+///
+/// For a receiver that decides how to read the body itself: a
+/// [`WebhookRouter`](crate::router::WebhookRouter) that acknowledges
+/// before its handler runs reads only the envelope and the idempotency
+/// key's fields on the request path
+/// ([`WebhookRouter::handle_body`](crate::router::WebhookRouter::handle_body)).
+/// A body that is not a webhook is then refused with
+/// [`Rejection::BadRequest`], as [`receive`] refuses it.
+pub async fn receive_body<Chunks, Error>(
+    config: &ReceiverConfig,
+    head: RequestHead<'_>,
+    body: Chunks,
+) -> Result<Bytes, Rejection>
+where
+    Chunks: Stream<Item = Result<Bytes, Error>>,
+{
     receive_steps(config, head, body).await.inspect_err(super::trace::refused)
+}
+
+/// The refusal of a body that is not a webhook (400), logged as every
+/// refusal of [`receive`] is.
+pub(crate) fn not_a_webhook(error: crate::ParseError) -> Rejection {
+    let rejection = Rejection::BadRequest(error);
+    super::trace::refused(&rejection);
+    rejection
 }
 
 async fn receive_steps<Chunks, Error>(
     config: &ReceiverConfig,
     head: RequestHead<'_>,
     body: Chunks,
-) -> Result<Event, Rejection>
+) -> Result<Bytes, Rejection>
 where
     Chunks: Stream<Item = Result<Bytes, Error>>,
 {
@@ -90,9 +122,7 @@ where
         hold(&mut reservation, length)?;
     }
     let deadline = config.body_read_deadline().map(|allowed| (started + allowed, allowed));
-    let body = read_bounded(body, config.body_limit(), deadline, &mut reservation).await?;
-    drop(reservation);
-    Event::from_bytes(body).map_err(Rejection::BadRequest)
+    read_bounded(body, config.body_limit(), deadline, &mut reservation).await
 }
 
 /// The steps of [`receive`] that need the head alone: credentials, then the

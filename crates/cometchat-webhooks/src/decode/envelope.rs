@@ -114,8 +114,8 @@ fn read(body: &str, reading: Reading) -> Result<(Envelope, Data<'_>), ParseError
 /// An envelope value read once, in place: a string as sent; with
 /// `numbers`, a number as its text (ids that arrive as numbers); any other
 /// value is skipped and reads as `None`.
-struct EnvelopeText {
-    numbers: bool,
+pub(super) struct EnvelopeText {
+    pub(super) numbers: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for EnvelopeText {
@@ -308,7 +308,7 @@ impl<'de, D: Deserializer<'de>> PayloadTypeStep for DeserializeAs<'de, D> {
     }
 }
 
-enum WireKey {
+pub(super) enum WireKey {
     Trigger,
     Data,
     AppId,

@@ -13,13 +13,17 @@
 //! 5. `lenient` and `raw_json`: the field decoders for CometChat's
 //!    inconsistent fields, and JSON kept byte for byte.
 
+mod ack_first;
 mod data;
 mod envelope;
+pub(crate) mod key_view;
 pub(crate) mod lenient;
 pub(crate) mod raw_json;
 mod receipt_shape;
 mod repair;
 
+pub use ack_first::KeyedEnvelope;
+pub(crate) use ack_first::view_key_of_data;
 pub use envelope::{Envelope, Origin};
 
 use crate::error::ParseError;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event_facts::{Facts, millis, occupant_identity};
 use super::shared_shape::shared_shape;
+use crate::decode::key_view::{KeyView, Leaf, Node, Text};
 use crate::decode::lenient;
 use crate::idempotency::KeyParts;
 use crate::model::{Action, Call, InitialConfig, Message, Millis, Occupant, Timestamp};
@@ -163,6 +164,7 @@ macro_rules! call_signal_facts {
     ($($payload:ty),+) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = "call.id, call.sentAt";
+            type KeyView = CallSignalKeyView;
 
             fn message(&self) -> Option<&Message> {
                 Some(&self.call)
@@ -181,9 +183,10 @@ call_signal_facts!(CallInitiated, CallBusy, CallCancelled, CallRejected, CallUna
 
 /// Media-session starts and ends: the session and the one time they carry.
 macro_rules! session_time_facts {
-    ($time:ident, $name:literal: $($payload:ty),+) => {$(
+    ($time:ident, $name:literal, $ended:literal: $($payload:ty),+) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = concat!("sessionId, ", $name);
+            type KeyView = SessionTimeKeyView<$ended>;
 
             fn occurred_at(&self) -> Option<Timestamp<Millis>> {
                 millis(self.$time)
@@ -198,17 +201,18 @@ macro_rules! session_time_facts {
     )+};
 }
 
-session_time_facts!(created_at, "created_at": CallStarted, MeetingStarted);
-session_time_facts!(destroyed_at, "destroyed_at": CallEnded, MeetingEnded);
+session_time_facts!(created_at, "created_at", false: CallStarted, MeetingStarted);
+session_time_facts!(destroyed_at, "destroyed_at", true: CallEnded, MeetingEnded);
 
 /// Participant joins and leaves add the occupant to CometChat's documented
 /// `sessionId + joined_at` recipe, so two participants joining in the same
 /// second do not collide.
 macro_rules! participant_facts {
-    ($time:ident, $name:literal: $($payload:ty),+) => {$(
+    ($time:ident, $name:literal, $left:literal: $($payload:ty),+) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str =
                 concat!("sessionId, occupant.uid (or name), occupant.", $name);
+            type KeyView = ParticipantKeyView<$left>;
 
             fn sender_uid(&self) -> Option<&str> {
                 self.occupant.uid.as_deref()
@@ -228,11 +232,12 @@ macro_rules! participant_facts {
     )+};
 }
 
-participant_facts!(joined_at, "joined_at": CallParticipantJoined, MeetingParticipantJoined);
-participant_facts!(left_at, "left_at": CallParticipantLeft, MeetingParticipantLeft);
+participant_facts!(joined_at, "joined_at", false: CallParticipantJoined, MeetingParticipantJoined);
+participant_facts!(left_at, "left_at", true: CallParticipantLeft, MeetingParticipantLeft);
 
 impl Facts for RecordingGenerated {
     const IDEMPOTENCY_RECIPE: &'static str = "sessionId, startTime";
+    type KeyView = RecordingKeyView;
 
     fn occurred_at(&self) -> Option<Timestamp<Millis>> {
         millis(self.start_time)
@@ -247,6 +252,7 @@ impl Facts for RecordingGenerated {
 
 impl Facts for TranscriptionGenerated {
     const IDEMPOTENCY_RECIPE: &'static str = "sessionId, tid";
+    type KeyView = TranscriptionKeyView;
 
     fn occurred_at(&self) -> Option<Timestamp<Millis>> {
         millis(self.end_time.or(self.start_time))
@@ -255,6 +261,120 @@ impl Facts for TranscriptionGenerated {
     fn key(&self, parts: &mut KeyParts) -> Option<()> {
         parts.part("sessionId", self.session_id.as_deref()?);
         parts.part("tid", self.tid.as_deref()?);
+        Some(())
+    }
+}
+
+// The same keys read without typing the payload (see `decode::key_view`) --
+
+/// The key fields of a ringing signal.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CallSignalKeyView {
+    #[serde(default)]
+    call: Node<crate::payload::message::MessageKeyFields>,
+}
+
+impl KeyView for CallSignalKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let call = self.call.get()?;
+        parts.part("call.id", call.id.text()?);
+        parts.part("sentAt", call.sent_at.get()?);
+        Some(())
+    }
+}
+
+/// The key fields of session starts (`ENDED` false: `created_at`) and
+/// ends (`ENDED` true: `destroyed_at`).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct SessionTimeKeyView<const ENDED: bool> {
+    #[serde(rename = "sessionId", default)]
+    session_id: Leaf<Text>,
+    #[serde(default)]
+    created_at: Leaf<Timestamp>,
+    #[serde(default)]
+    destroyed_at: Leaf<Timestamp>,
+}
+
+impl<const ENDED: bool> KeyView for SessionTimeKeyView<ENDED> {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("sessionId", self.session_id.text()?);
+        if ENDED {
+            parts.part("destroyed_at", self.destroyed_at.get()?);
+        } else {
+            parts.part("created_at", self.created_at.get()?);
+        }
+        Some(())
+    }
+}
+
+/// The key fields of participant joins (`LEFT` false: `joined_at`) and
+/// leaves (`LEFT` true: `left_at`).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ParticipantKeyView<const LEFT: bool> {
+    #[serde(rename = "sessionId", default)]
+    session_id: Leaf<Text>,
+    #[serde(default)]
+    occupant: Node<OccupantKeyFields>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct OccupantKeyFields {
+    #[serde(default)]
+    uid: Leaf<Text>,
+    #[serde(default)]
+    name: Leaf<Text>,
+    #[serde(default)]
+    joined_at: Leaf<Timestamp>,
+    #[serde(default)]
+    left_at: Leaf<Timestamp>,
+}
+
+impl<const LEFT: bool> KeyView for ParticipantKeyView<LEFT> {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("sessionId", self.session_id.text()?);
+        let occupant = self.occupant.get()?;
+        parts.part("occupant", occupant.uid.text().or(occupant.name.text())?);
+        if LEFT {
+            parts.part("left_at", occupant.left_at.get()?);
+        } else {
+            parts.part("joined_at", occupant.joined_at.get()?);
+        }
+        Some(())
+    }
+}
+
+/// The key fields of `recording_generated`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RecordingKeyView {
+    #[serde(default)]
+    session_id: Leaf<Text>,
+    #[serde(default)]
+    start_time: Leaf<Timestamp>,
+}
+
+impl KeyView for RecordingKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("sessionId", self.session_id.text()?);
+        parts.part("startTime", self.start_time.get()?);
+        Some(())
+    }
+}
+
+/// The key fields of `transcription_generated`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TranscriptionKeyView {
+    #[serde(default)]
+    session_id: Leaf<Text>,
+    #[serde(default)]
+    tid: Leaf<Text>,
+}
+
+impl KeyView for TranscriptionKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("sessionId", self.session_id.text()?);
+        parts.part("tid", self.tid.text()?);
         Some(())
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event_facts::{Facts, millis, user_recipient};
 use super::shared_shape::shared_shape;
+use crate::decode::key_view::{KeyView, Leaf, Text};
 use crate::decode::lenient;
 use crate::decode::raw_json::{self, RawJson};
 use crate::idempotency::KeyParts;
@@ -289,6 +290,7 @@ macro_rules! campaign_facts {
     ($($payload:ty),+) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = "campaignId, completedAt (or updatedAt)";
+            type KeyView = CampaignKeyView;
 
             fn occurred_at(&self) -> Option<Timestamp<Millis>> {
                 millis(self.completed_at.or(self.updated_at))
@@ -307,6 +309,7 @@ campaign_facts!(AfterCampaignCompleted, AfterCampaignFailed);
 
 impl Facts for AfterNotificationCreated {
     const IDEMPOTENCY_RECIPE: &'static str = "notificationId";
+    type KeyView = NotificationCreatedKeyView;
 
     fn occurred_at(&self) -> Option<Timestamp<Millis>> {
         millis(self.created_at)
@@ -320,9 +323,10 @@ impl Facts for AfterNotificationCreated {
 
 /// Feed items and campaign pushes: the item's id and the time of the step.
 macro_rules! delivery_step_facts {
-    ($id:ident, $id_name:literal: $($payload:ty => $time:ident, $time_name:literal),+ $(,)?) => {$(
+    ($id:ident, $id_name:literal: $($payload:ty => $time:ident, $time_name:literal, $step:ident),+ $(,)?) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = concat!($id_name, ", ", $time_name);
+            type KeyView = DeliveryStepKeyView<{ DeliveryStep::$step as u8 }>;
 
             fn recipient(&self) -> Option<Recipient<'_>> {
                 user_recipient(self.receiver.as_deref())
@@ -342,14 +346,116 @@ macro_rules! delivery_step_facts {
 }
 
 delivery_step_facts!(id, "id":
-    AfterFeedItemSent => sent_at, "sentAt",
-    AfterFeedItemDelivered => delivered_at, "deliveredAt",
-    AfterFeedItemRead => read_at, "readAt",
-    AfterFeedItemInteracted => interacted_at, "interactedAt",
+    AfterFeedItemSent => sent_at, "sentAt", FeedSent,
+    AfterFeedItemDelivered => delivered_at, "deliveredAt", FeedDelivered,
+    AfterFeedItemRead => read_at, "readAt", FeedRead,
+    AfterFeedItemInteracted => interacted_at, "interactedAt", FeedInteracted,
 );
 
 delivery_step_facts!(push_notification_id, "pushNotificationId":
-    AfterPushNotificationSent => sent_at, "sentAt",
-    AfterPushNotificationDelivered => delivered_at, "deliveredAt",
-    AfterPushNotificationClicked => clicked_at, "clickedAt",
+    AfterPushNotificationSent => sent_at, "sentAt", PushSent,
+    AfterPushNotificationDelivered => delivered_at, "deliveredAt", PushDelivered,
+    AfterPushNotificationClicked => clicked_at, "clickedAt", PushClicked,
 );
+
+// The same keys read without typing the payload (see `decode::key_view`) --
+
+/// The key fields of campaign summaries.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CampaignKeyView {
+    #[serde(default)]
+    campaign_id: Leaf<Text>,
+    #[serde(default)]
+    completed_at: Leaf<Timestamp>,
+    #[serde(default)]
+    updated_at: Leaf<Timestamp>,
+}
+
+impl KeyView for CampaignKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("campaignId", self.campaign_id.text()?);
+        parts.part("completedAt", self.completed_at.get().or(self.updated_at.get())?);
+        Some(())
+    }
+}
+
+/// The key fields of `after_notification_created`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct NotificationCreatedKeyView {
+    #[serde(default)]
+    notification_id: Leaf<Text>,
+}
+
+impl KeyView for NotificationCreatedKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("notificationId", self.notification_id.text()?);
+        Some(())
+    }
+}
+
+/// Which feed-item or push step a [`DeliveryStepKeyView`] keys.
+#[derive(Clone, Copy)]
+enum DeliveryStep {
+    FeedSent,
+    FeedDelivered,
+    FeedRead,
+    FeedInteracted,
+    PushSent,
+    PushDelivered,
+    PushClicked,
+}
+
+/// The key fields of feed items and campaign pushes: the item's id and
+/// the time of the step `STEP` (a [`DeliveryStep`] as `u8`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DeliveryStepKeyView<const STEP: u8> {
+    #[serde(default)]
+    id: Leaf<Text>,
+    #[serde(default)]
+    push_notification_id: Leaf<Text>,
+    #[serde(default)]
+    sent_at: Leaf<Timestamp>,
+    #[serde(default)]
+    delivered_at: Leaf<Timestamp>,
+    #[serde(default)]
+    read_at: Leaf<Timestamp>,
+    #[serde(default)]
+    interacted_at: Leaf<Timestamp>,
+    #[serde(default)]
+    clicked_at: Leaf<Timestamp>,
+}
+
+impl<const STEP: u8> KeyView for DeliveryStepKeyView<STEP> {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        use DeliveryStep::*;
+        const STEPS: [DeliveryStep; 7] = [
+            FeedSent,
+            FeedDelivered,
+            FeedRead,
+            FeedInteracted,
+            PushSent,
+            PushDelivered,
+            PushClicked,
+        ];
+        let step = STEPS.into_iter().find(|step| *step as u8 == STEP)?;
+        let (id_name, id) = match step {
+            FeedSent | FeedDelivered | FeedRead | FeedInteracted => ("id", &self.id),
+            PushSent | PushDelivered | PushClicked => {
+                ("pushNotificationId", &self.push_notification_id)
+            }
+        };
+        let (time_name, time) = match step {
+            FeedSent | PushSent => ("sentAt", &self.sent_at),
+            FeedDelivered | PushDelivered => ("deliveredAt", &self.delivered_at),
+            FeedRead => ("readAt", &self.read_at),
+            FeedInteracted => ("interactedAt", &self.interacted_at),
+            PushClicked => ("clickedAt", &self.clicked_at),
+        };
+        parts.part(id_name, id.text()?);
+        parts.part(time_name, time.get()?);
+        Some(())
+    }
+}

@@ -13,6 +13,11 @@ pub(crate) trait Facts {
     /// [`Trigger::idempotency_recipe`](crate::Trigger::idempotency_recipe).
     const IDEMPOTENCY_RECIPE: &'static str;
 
+    /// The fields [`key`](Facts::key) reads, read from `data` without
+    /// typing the rest: the acknowledge-first request path builds the same
+    /// key from it.
+    type KeyView: crate::decode::key_view::KeyView;
+
     fn message(&self) -> Option<&Message> {
         None
     }

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::event_facts::{Facts, millis, recipient, uid};
 use super::shared_shape::shared_shape;
+use crate::decode::key_view::{KeyView, Leaf, Node, Text, UidView, node_uid};
 use crate::decode::lenient;
 use crate::idempotency::KeyParts;
-use crate::model::{Group, Millis, ReceiverType, Recipient, Timestamp, User};
+use crate::model::{Group, GroupScope, Millis, ReceiverType, Recipient, Timestamp, User};
 
 /// `data` of every group trigger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +53,7 @@ shared_shape! {
 // What each group event says, and its idempotency key ---------------------
 
 /// Which fields identify one kind of group change.
+#[derive(Clone, Copy)]
 enum GroupKey {
     Created,
     Updated,
@@ -61,38 +63,69 @@ enum GroupKey {
 
 fn group_key(change: &GroupChange, kind: GroupKey, parts: &mut KeyParts) -> Option<()> {
     let group = &change.group;
-    parts.part("group.guid", &group.guid);
-    match kind {
-        GroupKey::Created => {
-            parts.part("createdAt", group.created_at?);
-        }
-        GroupKey::Updated => {
-            parts.part("updatedAt", group.updated_at?);
-        }
-        GroupKey::Members => {
-            parts.part("members", MemberList(&change.members));
-            if let Some(by) = uid(change.by.as_ref()) {
-                parts.part("by", by);
+    let members = change.members.iter().map(|(uid, user)| (uid.as_str(), user.scope.as_ref()));
+    let fields = GroupKeyFields {
+        guid: &group.guid,
+        created_at: group.created_at,
+        updated_at: group.updated_at,
+        owner: group.owner.as_deref(),
+        members: MemberList(members),
+        by: uid(change.by.as_ref()),
+    };
+    fields.key(kind, parts)
+}
+
+/// What a group key is built from, however it was read.
+struct GroupKeyFields<'a, Members> {
+    guid: &'a str,
+    created_at: Option<Timestamp>,
+    updated_at: Option<Timestamp>,
+    owner: Option<&'a str>,
+    members: MemberList<Members>,
+    by: Option<&'a str>,
+}
+
+impl<'a, Members> GroupKeyFields<'a, Members>
+where
+    Members: Iterator<Item = (&'a str, Option<&'a GroupScope>)> + Clone,
+{
+    fn key(self, kind: GroupKey, parts: &mut KeyParts) -> Option<()> {
+        parts.part("group.guid", self.guid);
+        match kind {
+            GroupKey::Created => {
+                parts.part("createdAt", self.created_at?);
             }
-            parts.part("updatedAt", group.updated_at?);
+            GroupKey::Updated => {
+                parts.part("updatedAt", self.updated_at?);
+            }
+            GroupKey::Members => {
+                parts.part("members", self.members);
+                if let Some(by) = self.by {
+                    parts.part("by", by);
+                }
+                parts.part("updatedAt", self.updated_at?);
+            }
+            GroupKey::Owner => {
+                parts.part("owner", self.owner?);
+                parts.part("updatedAt", self.updated_at?);
+            }
         }
-        GroupKey::Owner => {
-            parts.part("owner", group.owner.as_deref()?);
-            parts.part("updatedAt", group.updated_at?);
-        }
+        Some(())
     }
-    Some(())
 }
 
 /// Member uids in order, each with its scope when it has one.
-struct MemberList<'a>(&'a BTreeMap<String, User>);
+struct MemberList<Members>(Members);
 
-impl std::fmt::Display for MemberList<'_> {
+impl<'a, Members> std::fmt::Display for MemberList<Members>
+where
+    Members: Iterator<Item = (&'a str, Option<&'a GroupScope>)> + Clone,
+{
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (index, (member, user)) in self.0.iter().enumerate() {
+        for (index, (member, scope)) in self.0.clone().enumerate() {
             let separator = if index == 0 { "" } else { "," };
             write!(formatter, "{separator}{}", member.replace(',', "%2C"))?;
-            if let Some(scope) = &user.scope {
+            if let Some(scope) = scope {
                 write!(formatter, ":{scope}")?;
             }
         }
@@ -107,6 +140,7 @@ macro_rules! group_facts {
     ($($payload:ty => $key:ident, $recipe:literal;)+) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = $recipe;
+            type KeyView = GroupKeyView<{ GroupKey::$key as u8 }>;
 
             fn sender_uid(&self) -> Option<&str> {
                 let mut members = self.members.keys();
@@ -157,4 +191,61 @@ group_facts! {
     GroupMemberRemoved => Members,
         "group.guid, member uids, by.uid (when sent), group.updatedAt (body hash when absent)";
     GroupOwnerTransferred => Owner, "group.guid, group.owner, group.updatedAt";
+}
+
+// The same keys read without typing the payload (see `decode::key_view`) --
+
+/// The key fields of a group change; `KIND` is a [`GroupKey`] as `u8`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct GroupKeyView<const KIND: u8> {
+    #[serde(default)]
+    group: Node<GroupKeyLeaves>,
+    #[serde(default)]
+    members: Node<BTreeMap<String, Node<MemberKeyFields>>>,
+    #[serde(default)]
+    by: Node<UidView>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GroupKeyLeaves {
+    #[serde(default)]
+    guid: Leaf<Text>,
+    #[serde(default)]
+    created_at: Leaf<Timestamp>,
+    #[serde(default)]
+    updated_at: Leaf<Timestamp>,
+    #[serde(default)]
+    owner: Leaf<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct MemberKeyFields {
+    #[serde(default)]
+    scope: Leaf<GroupScope>,
+}
+
+impl<const KIND: u8> KeyView for GroupKeyView<KIND> {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let kind = [GroupKey::Created, GroupKey::Updated, GroupKey::Members, GroupKey::Owner]
+            .into_iter()
+            .find(|kind| *kind as u8 == KIND)?;
+        let group = self.group.get()?;
+        // A member that is not an object does not type and is set aside.
+        let members = self
+            .members
+            .get()
+            .into_iter()
+            .flatten()
+            .filter_map(|(uid, member)| Some((uid.as_str(), member.get()?.scope.as_ref())));
+        let fields = GroupKeyFields {
+            guid: group.guid.text()?,
+            created_at: group.created_at.get(),
+            updated_at: group.updated_at.get(),
+            owner: group.owner.text(),
+            members: MemberList(members),
+            by: node_uid(&self.by),
+        };
+        fields.key(kind, parts)
+    }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event_facts::{Facts, millis, recipient};
 use super::shared_shape::shared_shape;
+use crate::decode::key_view::{KeyView, Leaf, Node, Text};
 use crate::decode::lenient;
 use crate::idempotency::KeyParts;
 use crate::model::{ConnectionAction, Message, Millis, ReceiverType, Recipient, Timestamp};
@@ -115,6 +116,7 @@ pub struct PresenceConnection {
 
 impl Facts for BeforeMessage {
     const IDEMPOTENCY_RECIPE: &'static str = "muid, sender, sentAt (body hash when absent)";
+    type KeyView = BeforeMessageKeyView;
 
     fn message(&self) -> Option<&Message> {
         Some(&self.0)
@@ -130,6 +132,7 @@ impl Facts for BeforeMessage {
 
 impl Facts for AfterMessage {
     const IDEMPOTENCY_RECIPE: &'static str = "id, updatedAt (or sentAt)";
+    type KeyView = AfterMessageKeyView;
 
     fn message(&self) -> Option<&Message> {
         Some(&self.0)
@@ -146,6 +149,7 @@ macro_rules! legacy_receipt_facts {
     ($($payload:ty => $time:ident),+) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = "messageId, receiptSender (when sent), receiptType";
+            type KeyView = LegacyReceiptKeyView;
 
             fn sender_uid(&self) -> Option<&str> {
                 self.receipt_sender.as_deref()
@@ -164,15 +168,12 @@ macro_rules! legacy_receipt_facts {
             }
 
             fn key(&self, parts: &mut KeyParts) -> Option<()> {
-                parts.part("messageId", self.message_id.as_deref()?);
-                // The receipt's sender tells two readers' receipts apart
-                // when sent; the message id and receipt type are the
-                // documented identity and suffice without it.
-                if let Some(sender) = self.receipt_sender.as_deref() {
-                    parts.part("receiptSender", sender);
-                }
-                parts.part("receiptType", self.receipt_type.as_deref()?);
-                Some(())
+                legacy_receipt_key(
+                    parts,
+                    self.message_id.as_deref(),
+                    self.receipt_sender.as_deref(),
+                    self.receipt_type.as_deref(),
+                )
             }
         }
     )+};
@@ -182,6 +183,7 @@ legacy_receipt_facts!(LegacyMessageDeliveryReceipt => delivered_at, LegacyMessag
 
 impl Facts for AfterConnectionStatusChanged {
     const IDEMPOTENCY_RECIPE: &'static str = "user.uid, event.type, event.at";
+    type KeyView = PresenceKeyView;
 
     fn sender_uid(&self) -> Option<&str> {
         self.user.uid.as_deref()
@@ -196,6 +198,126 @@ impl Facts for AfterConnectionStatusChanged {
         parts.part("user.uid", self.user.uid.as_deref()?);
         parts.part("event.type", event.event_type.as_ref()?);
         parts.part("event.at", event.at?);
+        Some(())
+    }
+}
+
+// The same keys read without typing the payload (see `decode::key_view`) --
+
+/// The key fields of a legacy message (`data` is the message itself).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LegacyMessageKeyFields {
+    #[serde(default)]
+    id: Leaf<Text>,
+    #[serde(default)]
+    muid: Leaf<Text>,
+    #[serde(default)]
+    sender: Leaf<Text>,
+    #[serde(default)]
+    sent_at: Leaf<Timestamp>,
+    #[serde(default)]
+    updated_at: Leaf<Timestamp>,
+}
+
+/// The key fields of `before_message`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct BeforeMessageKeyView(LegacyMessageKeyFields);
+
+impl KeyView for BeforeMessageKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("muid", self.0.muid.text()?);
+        parts.part("sender", self.0.sender.text()?);
+        parts.part("sentAt", self.0.sent_at.get()?);
+        Some(())
+    }
+}
+
+/// The key fields of `after_message`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct AfterMessageKeyView(LegacyMessageKeyFields);
+
+impl KeyView for AfterMessageKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("id", self.0.id.text()?);
+        parts.part("updatedAt", self.0.updated_at.get().or(self.0.sent_at.get())?);
+        Some(())
+    }
+}
+
+/// The key fields of a legacy receipt.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LegacyReceiptKeyView {
+    #[serde(default)]
+    message_id: Leaf<Text>,
+    #[serde(default)]
+    receipt_sender: Leaf<Text>,
+    #[serde(default)]
+    receipt_type: Leaf<Text>,
+}
+
+impl KeyView for LegacyReceiptKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        legacy_receipt_key(
+            parts,
+            self.message_id.text(),
+            self.receipt_sender.text(),
+            self.receipt_type.text(),
+        )
+    }
+}
+
+/// A legacy receipt's key from its fields, as its `Facts::key` builds it
+/// (also read by the current receipts' view, which tells the shapes apart).
+pub(crate) fn legacy_receipt_key(
+    parts: &mut KeyParts,
+    message_id: Option<&str>,
+    receipt_sender: Option<&str>,
+    receipt_type: Option<&str>,
+) -> Option<()> {
+    parts.part("messageId", message_id?);
+    // The receipt's sender tells two readers' receipts apart when sent; the
+    // message id and receipt type are the documented identity and suffice
+    // without it.
+    if let Some(sender) = receipt_sender {
+        parts.part("receiptSender", sender);
+    }
+    parts.part("receiptType", receipt_type?);
+    Some(())
+}
+
+/// The key fields of `after_connection_status_changed`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PresenceKeyView {
+    #[serde(default)]
+    user: Node<PresenceUserKeyFields>,
+    #[serde(default)]
+    event: Node<PresenceEventKeyFields>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PresenceUserKeyFields {
+    #[serde(default)]
+    uid: Leaf<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PresenceEventKeyFields {
+    #[serde(rename = "type", default)]
+    event_type: Leaf<ConnectionAction>,
+    #[serde(default)]
+    at: Leaf<Timestamp<Millis>>,
+}
+
+impl KeyView for PresenceKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let event = self.event.get()?;
+        parts.part("user.uid", self.user.get()?.uid.text()?);
+        parts.part("event.type", event.event_type.as_ref()?);
+        parts.part("event.at", event.at.get()?);
         Some(())
     }
 }

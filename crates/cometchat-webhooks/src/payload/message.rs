@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::event_facts::{Facts, millis, recipient, uid};
 use super::shared_shape::shared_shape;
+use crate::decode::key_view::{KeyView, Leaf, Node, Text, UidView, node_uid};
 use crate::decode::lenient;
 use crate::decode::raw_json::RawJson;
 use crate::idempotency::KeyParts;
-use crate::model::{Message, Millis, Recipient, Timestamp, User};
+use crate::model::{Entity, Message, Millis, Recipient, Timestamp, User};
 
 /// `data` of triggers that carry one message: `{ "message": {…} }`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -215,6 +216,7 @@ macro_rules! message_facts {
     ($($payload:ty),+) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = "message.id";
+            type KeyView = MessageKeyView;
 
             fn message(&self) -> Option<&Message> {
                 Some(&self.message)
@@ -232,6 +234,7 @@ message_facts!(MessageSent, UserMentioned);
 
 impl Facts for MessageEdited {
     const IDEMPOTENCY_RECIPE: &'static str = "edited message id, its editedAt (or updatedAt)";
+    type KeyView = EditKeyView;
 
     fn message(&self) -> Option<&Message> {
         Some(self.edited_message())
@@ -262,6 +265,7 @@ impl Facts for MessageEdited {
 
 impl Facts for MessageDeleted {
     const IDEMPOTENCY_RECIPE: &'static str = "deleted message id, its deletedAt (or updatedAt)";
+    type KeyView = DeleteKeyView;
 
     fn message(&self) -> Option<&Message> {
         Some(self.deleted_message())
@@ -295,6 +299,7 @@ macro_rules! pin_facts {
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str =
                 "message.id, message.updatedAt, by.uid (body hash when absent)";
+            type KeyView = PinKeyView;
 
             fn message(&self) -> Option<&Message> {
                 self.0.message.as_ref()
@@ -326,6 +331,7 @@ macro_rules! conversation_pin_facts {
     ($($payload:ty),+) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = "body hash (no documented identity)";
+            type KeyView = crate::decode::key_view::BodyHashOnly;
 
             fn sender_uid(&self) -> Option<&str> {
                 uid(self.by.as_ref())
@@ -353,6 +359,7 @@ macro_rules! reaction_facts {
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str =
                 "reaction.id, reaction.messageId, reaction.uid, reaction.reaction, reaction.reactedAt";
+            type KeyView = ReactionKeyView;
 
             fn sender_uid(&self) -> Option<&str> {
                 self.reaction.uid.as_deref().or(uid(self.reaction.reacted_by.as_ref()))
@@ -384,3 +391,175 @@ macro_rules! reaction_facts {
 }
 
 reaction_facts!(MessageReactionAdded, MessageReactionRemoved);
+
+// The same keys read without typing the payload (see `decode::key_view`) --
+
+/// The key fields of `{ "message": {…} }` payloads.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct MessageKeyView {
+    #[serde(default)]
+    pub(crate) message: Node<MessageKeyFields>,
+}
+
+/// The fields of a message that keys read: its id and times, and for the
+/// action wrapper of edits and deletes, the message acted on.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MessageKeyFields {
+    #[serde(default)]
+    pub(crate) id: Leaf<Text>,
+    #[serde(default)]
+    pub(crate) sent_at: Leaf<Timestamp>,
+    #[serde(default)]
+    pub(crate) updated_at: Leaf<Timestamp>,
+    #[serde(default)]
+    edited_at: Leaf<Timestamp>,
+    #[serde(default)]
+    deleted_at: Leaf<Timestamp>,
+    #[serde(default)]
+    data: Node<ActionDataKeyFields>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ActionDataKeyFields {
+    #[serde(default)]
+    entities: Node<ActionEntitiesKeyFields>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ActionEntitiesKeyFields {
+    #[serde(default)]
+    on: Node<OnEntityKeyFields>,
+}
+
+/// `data.entities.on` as [`Entity`] reads it, so the message acted on is
+/// typed exactly when the typed payload's
+/// [`Message::action_target`] is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OnEntityKeyFields {
+    #[serde(default)]
+    entity_type: Leaf<String>,
+    #[serde(default)]
+    entity: Option<RawJson>,
+}
+
+impl MessageKeyView {
+    /// `message.id`.
+    fn message_id(&self) -> Option<&str> {
+        self.message.get()?.id.text()
+    }
+
+    /// The key of an edit or delete: the id of the message acted on and
+    /// when, with `recorded` picking `editedAt` or `deletedAt`.
+    fn acted_on_key(
+        &self,
+        parts: &mut KeyParts,
+        time_name: &str,
+        recorded: fn(&Message) -> Option<Timestamp>,
+        recorded_here: fn(&MessageKeyFields) -> Option<Timestamp>,
+    ) -> Option<()> {
+        let wrapper = self.message.get()?;
+        let on = wrapper.data.get().and_then(|data| data.entities.get()).and_then(|e| e.on.get());
+        let entity = on.map(|on| Entity::new(on.entity_type.as_ref().cloned(), on.entity.clone()));
+        match entity.as_ref().and_then(Entity::as_message) {
+            // The documented action wrapper: the target is typed, as in
+            // `MessagePayload::acted_on`.
+            Some(target) => {
+                parts.part("message.id", target.id.as_deref()?);
+                let wrapper_time = wrapper.sent_at.get().or(wrapper.updated_at.get());
+                parts.part(time_name, recorded(target).or(target.updated_at).or(wrapper_time)?);
+            }
+            // The live shape: `message` is the message acted on.
+            None => {
+                parts.part("message.id", wrapper.id.text()?);
+                parts.part(time_name, recorded_here(wrapper).or(wrapper.updated_at.get())?);
+            }
+        }
+        Some(())
+    }
+}
+
+impl KeyView for MessageKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("message.id", self.message_id()?);
+        Some(())
+    }
+}
+
+/// The key fields of `message_edited`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct EditKeyView(MessageKeyView);
+
+impl KeyView for EditKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        self.0.acted_on_key(parts, "editedAt", |m| m.edited_at, |m| m.edited_at.get())
+    }
+}
+
+/// The key fields of `message_deleted`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct DeleteKeyView(MessageKeyView);
+
+impl KeyView for DeleteKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        self.0.acted_on_key(parts, "deletedAt", |m| m.deleted_at, |m| m.deleted_at.get())
+    }
+}
+
+/// The key fields of `message_pinned` / `message_unpinned`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PinKeyView {
+    #[serde(default)]
+    message: Node<MessageKeyFields>,
+    #[serde(default)]
+    by: Node<UidView>,
+}
+
+impl KeyView for PinKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let message = self.message.get()?;
+        parts.part("message.id", message.id.text()?);
+        parts.part("updatedAt", message.updated_at.get()?);
+        parts.part("by", node_uid(&self.by)?);
+        Some(())
+    }
+}
+
+/// The key fields of the reaction triggers.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ReactionKeyView {
+    #[serde(default)]
+    reaction: Node<ReactionKeyFields>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReactionKeyFields {
+    #[serde(default)]
+    id: Leaf<Text>,
+    #[serde(default)]
+    message_id: Leaf<Text>,
+    #[serde(default)]
+    reaction: Leaf<Text>,
+    #[serde(default)]
+    uid: Leaf<Text>,
+    #[serde(default)]
+    reacted_at: Leaf<Timestamp>,
+    #[serde(default)]
+    reacted_by: Node<UidView>,
+}
+
+impl KeyView for ReactionKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let reaction = self.reaction.get()?;
+        parts.part("reaction.id", reaction.id.text()?);
+        parts.part("messageId", reaction.message_id.text()?);
+        parts.part("uid", reaction.uid.text().or(node_uid(&reaction.reacted_by))?);
+        parts.part("reaction", reaction.reaction.text()?);
+        parts.part("reactedAt", reaction.reacted_at.get()?);
+        Some(())
+    }
+}

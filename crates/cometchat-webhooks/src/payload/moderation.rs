@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event_facts::{Facts, millis, recipient};
 use super::shared_shape::shared_shape;
+use crate::decode::key_view::{KeyView, Leaf, Node, Text};
 use crate::decode::lenient;
 use crate::idempotency::KeyParts;
 use crate::model::{
@@ -57,6 +58,7 @@ macro_rules! verdict_facts {
     ($($payload:ty),+) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = "message.id, message.updatedAt";
+            type KeyView = VerdictKeyView;
 
             fn message(&self) -> Option<&Message> {
                 Some(&self.message)
@@ -75,6 +77,7 @@ verdict_facts!(ModerationEngineApproved, ModerationEngineBlocked, ModerationManu
 
 impl Facts for ModerationEngineFailed {
     const IDEMPOTENCY_RECIPE: &'static str = "resource.id, completedAt";
+    type KeyView = EngineFailedKeyView;
 
     fn sender_uid(&self) -> Option<&str> {
         self.resource.as_ref()?.sender.as_deref()
@@ -100,6 +103,46 @@ impl Facts for ModerationEngineFailed {
     fn key(&self, parts: &mut KeyParts) -> Option<()> {
         parts.part("resource.id", self.resource.as_ref()?.id.as_deref()?);
         parts.part("completedAt", self.completed_at?);
+        Some(())
+    }
+}
+
+// The same keys read without typing the payload (see `decode::key_view`) --
+
+/// The key fields of a verdict.
+#[derive(Debug, Default, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct VerdictKeyView(crate::payload::message::MessageKeyView);
+
+impl KeyView for VerdictKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let message = self.0.message.get()?;
+        parts.part("message.id", message.id.text()?);
+        parts.part("updatedAt", message.updated_at.get().or(message.sent_at.get())?);
+        Some(())
+    }
+}
+
+/// The key fields of `moderation_engine_failed`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EngineFailedKeyView {
+    #[serde(default)]
+    resource: Node<ResourceKeyFields>,
+    #[serde(default)]
+    completed_at: Leaf<Timestamp>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ResourceKeyFields {
+    #[serde(default)]
+    id: Leaf<Text>,
+}
+
+impl KeyView for EngineFailedKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("resource.id", self.resource.get()?.id.text()?);
+        parts.part("completedAt", self.completed_at.get()?);
         Some(())
     }
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::event_facts::{Facts, user_recipient};
+use crate::decode::key_view::{BodyHashOnly, KeyView, Leaf, Node, Text};
 use crate::decode::lenient;
 use crate::decode::raw_json::{self, RawJson};
 use crate::idempotency::KeyParts;
@@ -184,6 +185,7 @@ pub struct SmsNotificationPayloadGenerated {
 impl Facts for PushNotificationPayloadGenerated {
     const IDEMPOTENCY_RECIPE: &'static str =
         "to.uid, notificationDetails.tag, notificationDetails.sentAt (body hash when absent)";
+    type KeyView = PushPayloadKeyView;
 
     fn sender_uid(&self) -> Option<&str> {
         self.notification_details.sender.as_deref()
@@ -214,6 +216,7 @@ macro_rules! digest_facts {
     ($($payload:ty),+) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = "body hash (a digest has no id)";
+            type KeyView = BodyHashOnly;
 
             fn sender_uid(&self) -> Option<&str> {
                 self.sender_details.as_ref()?.uid.as_deref()
@@ -231,3 +234,40 @@ macro_rules! digest_facts {
 }
 
 digest_facts!(EmailNotificationPayloadGenerated, SmsNotificationPayloadGenerated);
+
+// The same keys read without typing the payload (see `decode::key_view`) --
+
+/// The key fields of `push-notification-payload-generated`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PushPayloadKeyView {
+    #[serde(default)]
+    to: Node<RecipientKeyFields>,
+    #[serde(default)]
+    notification_details: Node<DetailsKeyFields>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RecipientKeyFields {
+    #[serde(default)]
+    uid: Leaf<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DetailsKeyFields {
+    #[serde(default)]
+    tag: Leaf<Text>,
+    #[serde(default)]
+    sent_at: Leaf<Timestamp<Millis>>,
+}
+
+impl KeyView for PushPayloadKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let details = self.notification_details.get();
+        parts.part("to", self.to.get()?.uid.text()?);
+        parts.part("tag", details.and_then(|details| details.tag.text())?);
+        parts.part("sentAt", details.and_then(|details| details.sent_at.get())?);
+        Some(())
+    }
+}

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event_facts::{Facts, millis, recipient, uid};
 use super::shared_shape::shared_shape;
+use crate::decode::key_view::{KeyView, Leaf, Node, Text, UidView, node_uid};
 use crate::decode::lenient;
 use crate::idempotency::KeyParts;
 use crate::model::{Millis, ReceiptAction, ReceiverType, Recipient, Timestamp, User};
@@ -67,6 +68,8 @@ macro_rules! receipt_facts {
     ($per_user:literal, $recipe:literal: $($payload:ty),+) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = $recipe;
+            // Only the per-user receipts share their names with legacy ones.
+            type KeyView = ReceiptKeyView<$per_user, $per_user>;
 
             fn sender_uid(&self) -> Option<&str> {
                 self.sender.as_deref().or(uid(self.body.user.as_ref()))
@@ -99,3 +102,61 @@ macro_rules! receipt_facts {
 receipt_facts!(true, "body.messageId, body.user.uid (or sender), body.action":
     MessageDeliveryReceipt, MessageReadReceipt);
 receipt_facts!(false, "body.messageId, body.action": MessageDeliveredToAll, MessageReadByAll);
+
+// The same keys read without typing the payload (see `decode::key_view`) --
+
+/// The key fields of a receipt, current or legacy: the name does not tell
+/// the two apart, so the view reads both shapes' fields and decides by
+/// shape as decoding does (legacy: `messageId` or `receiptType` at the top
+/// and no `body`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ReceiptKeyView<const PER_USER: bool, const LEGACY_TWIN: bool> {
+    #[serde(default)]
+    body: Node<ReceiptBodyKeyFields>,
+    #[serde(default)]
+    sender: Leaf<Text>,
+    #[serde(default)]
+    message_id: Leaf<Text>,
+    #[serde(default)]
+    receipt_type: Leaf<Text>,
+    #[serde(default)]
+    receipt_sender: Leaf<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReceiptBodyKeyFields {
+    #[serde(default)]
+    action: Leaf<ReceiptAction>,
+    #[serde(default)]
+    message_id: Leaf<Text>,
+    #[serde(default)]
+    user: Node<UidView>,
+}
+
+impl<const PER_USER: bool, const LEGACY_TWIN: bool> KeyView
+    for ReceiptKeyView<PER_USER, LEGACY_TWIN>
+{
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        let legacy = LEGACY_TWIN
+            && !self.body.was_sent()
+            && (self.message_id.was_sent() || self.receipt_type.was_sent());
+        if legacy {
+            return super::legacy::legacy_receipt_key(
+                parts,
+                self.message_id.text(),
+                self.receipt_sender.text(),
+                self.receipt_type.text(),
+            );
+        }
+        let body = self.body.get();
+        parts.part("messageId", body.and_then(|body| body.message_id.text())?);
+        if PER_USER {
+            let user = body.and_then(|body| node_uid(&body.user));
+            parts.part("user", user.or(self.sender.text())?);
+        }
+        parts.part("action", body.and_then(|body| body.action.as_ref())?);
+        Some(())
+    }
+}

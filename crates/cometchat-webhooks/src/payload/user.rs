@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event_facts::{Facts, uid, user_recipient};
 use super::shared_shape::shared_shape;
+use crate::decode::key_view::{BodyHashOnly, KeyView, Leaf, Node, UidView};
 use crate::decode::lenient;
 use crate::idempotency::KeyParts;
 use crate::model::{ConnectionAction, Millis, Recipient, Timestamp, User, UserStatus};
@@ -89,6 +90,7 @@ macro_rules! block_facts {
     ($($payload:ty => $recipe:literal),+ $(,)?) => {$(
         impl Facts for $payload {
             const IDEMPOTENCY_RECIPE: &'static str = $recipe;
+            type KeyView = BodyHashOnly;
 
             fn sender_uid(&self) -> Option<&str> {
                 uid(self.by.as_ref())
@@ -116,6 +118,7 @@ block_facts!(
 
 impl Facts for UserConnectionStatusChanged {
     const IDEMPOTENCY_RECIPE: &'static str = "user.uid, status, timestamp";
+    type KeyView = ConnectionKeyView;
 
     fn sender_uid(&self) -> Option<&str> {
         Some(&self.user.uid)
@@ -133,6 +136,28 @@ impl Facts for UserConnectionStatusChanged {
         parts.part("user.uid", &self.user.uid);
         parts.part("status", self.status.as_ref()?);
         parts.part("timestamp", self.timestamp?);
+        Some(())
+    }
+}
+
+// The same keys read without typing the payload (see `decode::key_view`) --
+
+/// The key fields of `user_connection_status_changed`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ConnectionKeyView {
+    #[serde(default)]
+    user: Node<UidView>,
+    #[serde(default)]
+    status: Leaf<UserStatus>,
+    #[serde(default)]
+    timestamp: Leaf<Timestamp<Millis>>,
+}
+
+impl KeyView for ConnectionKeyView {
+    fn key(&self, parts: &mut KeyParts) -> Option<()> {
+        parts.part("user.uid", self.user.get()?.uid()?);
+        parts.part("status", self.status.as_ref()?);
+        parts.part("timestamp", self.timestamp.get()?);
         Some(())
     }
 }

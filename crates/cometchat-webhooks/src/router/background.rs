@@ -1,12 +1,15 @@
 //! Background mode: acknowledge a delivery once it is queued and run its
 //! handler on a worker, so CometChat's 2-second answer window never depends
-//! on how long a handler takes.
+//! on how long a handler takes. A delivery received as a body is queued as
+//! its bytes and key (the request path reads nothing more) and decoded
+//! once, by the worker.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures_util::FutureExt;
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinHandle;
@@ -21,11 +24,14 @@ use crate::idempotency::IdempotencyKey;
 
 /// Sizes of the background queue and its worker pool.
 ///
-/// The queue is bounded twice: in deliveries and in body bytes. A queued
-/// delivery holds its body and its decoded payload, about twice the body's
-/// size, so the default 32 MiB of bodies means up to about 64 MiB of
-/// memory, whatever the count bound allows (1,024 bodies of CometChat's
-/// largest size would otherwise approach 2 GiB).
+/// The queue is bounded twice: in deliveries and in body bytes. A delivery
+/// received through [`WebhookRouter::handle_body`](super::WebhookRouter::handle_body)
+/// waits as its body alone (it is decoded by the worker); one handed over
+/// decoded ([`WebhookRouter::handle`](super::WebhookRouter::handle)) holds
+/// its body and its decoded payload, about twice the body's size. So the
+/// default 32 MiB of bodies means at most about 64 MiB of memory, whatever
+/// the count bound allows (1,024 bodies of CometChat's largest size would
+/// otherwise approach 2 GiB).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackgroundConfig {
     workers: usize,
@@ -38,8 +44,8 @@ impl BackgroundConfig {
     pub const DEFAULT_WORKERS: usize = 4;
     /// Deliveries that may wait in the queue by default.
     pub const DEFAULT_QUEUE_CAPACITY: usize = 1024;
-    /// Body bytes that may wait in the queue by default (32 MiB; about
-    /// 64 MiB of memory with the decoded payloads).
+    /// Body bytes that may wait in the queue by default (32 MiB; at most
+    /// about 64 MiB of memory with decoded payloads).
     pub const DEFAULT_QUEUE_BYTES: usize = 32 * 1024 * 1024;
 
     /// The default sizes.
@@ -96,10 +102,36 @@ impl Default for BackgroundConfig {
 
 /// A delivery waiting for a worker, with the span it is traced under.
 pub(crate) struct Job {
-    pub(crate) handler: ErasedHandler,
-    pub(crate) event: Event,
+    pub(crate) work: Work,
     pub(crate) key: Option<IdempotencyKey>,
     pub(crate) span: Span,
+}
+
+/// What a worker gets of a delivery.
+pub(crate) enum Work {
+    /// Already decoded by the caller of `WebhookRouter::handle` (boxed: an
+    /// event is ten times the size of the bytes it came from).
+    Decoded(Box<Event>),
+    /// The exact bytes acknowledged, decoded by the worker.
+    Received(Bytes),
+}
+
+impl Work {
+    /// The body's size, what the queue's byte bound counts.
+    fn body_len(&self) -> usize {
+        match self {
+            Work::Decoded(event) => event.raw().len(),
+            Work::Received(body) => body.len(),
+        }
+    }
+
+    /// The event, decoded now if it was queued as its bytes.
+    fn into_event(self) -> Result<Event, crate::ParseError> {
+        match self {
+            Work::Decoded(event) => Ok(*event),
+            Work::Received(body) => Event::from_bytes(body),
+        }
+    }
 }
 
 /// The queue and its workers. Workers hold the dispatcher, not the queue, so
@@ -148,7 +180,7 @@ impl Queue {
     pub(crate) fn push(&self, job: Job) -> Outcome {
         let sender = self.sender.read().unwrap_or_else(PoisonError::into_inner);
         let Some(sender) = sender.as_ref() else { return Outcome::ShuttingDown };
-        let size = job.event.raw().len();
+        let size = job.work.body_len();
         let before = self.shared.queued_bytes.fetch_add(size, Ordering::AcqRel);
         if before > 0 && before.saturating_add(size) > self.queue_bytes {
             self.shared.queued_bytes.fetch_sub(size, Ordering::AcqRel);
@@ -203,13 +235,36 @@ impl Queue {
     }
 }
 
+/// The queued delivery decoded (once) and its handler, or `None` when no
+/// handler takes the typed event.
+fn routed(dispatcher: &Dispatcher, work: Work) -> Option<(ErasedHandler, Event)> {
+    let event = match work.into_event() {
+        Ok(event) => event,
+        // The request path read the same bytes as a webhook; decoding
+        // accepts every body that reading accepts.
+        Err(error) => {
+            tracing::error!(%error, "an acknowledged body did not decode; not handled");
+            return None;
+        }
+    };
+    let handler = dispatcher.handler_for(&event);
+    if handler.is_none() {
+        tracing::debug!("no handler for this event");
+    }
+    Some((handler?, event))
+}
+
 async fn work(shared: Arc<Shared>, jobs: Arc<Mutex<mpsc::Receiver<Job>>>) {
     loop {
         // The lock is released before the handler runs, so workers run
         // handlers concurrently and only take turns receiving.
         let next = jobs.lock().await.recv().await;
-        let Some(Job { handler, event, key, span }) = next else { return };
-        shared.queued_bytes.fetch_sub(event.raw().len(), Ordering::AcqRel);
+        let Some(Job { work, key, span }) = next else { return };
+        shared.queued_bytes.fetch_sub(work.body_len(), Ordering::AcqRel);
+        let Some((handler, event)) = span.in_scope(|| routed(&shared.dispatcher, work)) else {
+            trace::record_outcome(&span, &Outcome::Unhandled);
+            continue;
+        };
         let _running = shared.running.enter(event.trigger(), key.as_ref().map(|key| key.as_str()));
         let run = shared.dispatcher.execute(handler, event, key).instrument(span.clone());
         // Handler panics are caught inside; this catches a panicking deduper

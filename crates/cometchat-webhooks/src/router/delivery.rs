@@ -10,6 +10,12 @@ use crate::idempotency::IdempotencyKey;
 /// One webhook delivery as a handler sees it: who sent it, its idempotency
 /// key, the exact bytes and the whole decoded [`Event`].
 ///
+/// In background and durable mode the request path read only the envelope
+/// and the key; the event here is the one decode of the bytes received,
+/// made by the worker, and the key is the one the delivery was
+/// acknowledged (and, durably, stored) under, equal to
+/// [`Event::idempotency_key`].
+///
 /// Cheap to clone (the event is shared), so a handler can hand it to a task.
 #[derive(Debug, Clone)]
 pub struct Delivery {

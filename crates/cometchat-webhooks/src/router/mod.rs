@@ -22,6 +22,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 use tracing::{Instrument, Span};
@@ -39,10 +40,12 @@ pub use durable::{DurableConfig, DurableConfigError};
 pub use handler::{BeforeMessageOutput, Handler, HandlerOutput, State};
 pub use shutdown::{ShutdownReport, UnfinishedDelivery};
 
-use crate::contract::WebhookResponse;
+use crate::contract::{WebhookResponse, not_a_webhook};
+use crate::decode::KeyedEnvelope;
 use crate::event::Event;
 use crate::idempotency::IdempotencyKey;
-use background::{Job, Queue};
+use crate::trigger::Trigger;
+use background::{Job, Queue, Work};
 use dispatch::{Dispatcher, Outcome};
 use handler::{ErasedHandler, ReplyFuture};
 
@@ -105,6 +108,87 @@ impl WebhookRouter {
         outcome.into_response(self.retry_after)
     }
 
+    /// Answers a webhook body, as received by
+    /// [`contract::receive_body`](crate::contract::receive_body): the
+    /// adapters' `mount` path.
+    ///
+    /// When the handler runs after the answer (background and durable
+    /// mode), the request path does only what the answer needs: it reads
+    /// the envelope and the idempotency key's fields
+    /// ([`KeyedEnvelope::read`]), skipping the rest of `data`, and queues
+    /// or stores the exact bytes; the worker decodes the typed payload,
+    /// once. Otherwise (inline mode, and `before_message`, whose answer is
+    /// the handler's outcome) the body is decoded here and
+    /// [`handle`](Self::handle)d. Either way a body that is not a webhook
+    /// is refused 400, as [`contract::receive`](crate::contract::receive)
+    /// refuses it, and every other answer is [`handle`](Self::handle)'s.
+    pub async fn handle_body(&self, body: Bytes) -> WebhookResponse {
+        let Some(after_answer) = self.after_answer() else {
+            return match Event::from_bytes(body) {
+                Ok(event) => self.handle(event).await,
+                Err(error) => WebhookResponse::from(not_a_webhook(error)),
+            };
+        };
+        let read = match KeyedEnvelope::read(&body) {
+            Ok(read) => read,
+            Err(error) => return WebhookResponse::from(not_a_webhook(error)),
+        };
+        if read.known_trigger() == Some(Trigger::BeforeMessage) {
+            // CometChat waits for the handler's outcome: decoded and
+            // answered inline, as in every mode.
+            return match Event::from_bytes(body) {
+                Ok(event) => self.handle(event).await,
+                Err(error) => WebhookResponse::from(not_a_webhook(error)),
+            };
+        }
+        self.acknowledge_first(after_answer, read, body).await
+    }
+
+    /// Where deliveries wait when handlers run after the answer (so the
+    /// request path can acknowledge without decoding the payload); `None`
+    /// when they run while the request waits.
+    fn after_answer(&self) -> Option<AfterAnswer<'_>> {
+        match self.run_mode(false) {
+            RunMode::Queued(queue) => Some(AfterAnswer::Queued(queue)),
+            #[cfg(feature = "durable")]
+            RunMode::Durable(durable) => Some(AfterAnswer::Durable(durable)),
+            RunMode::Inline | RunMode::Detached => None,
+        }
+    }
+
+    /// Queues or stores a body read by [`KeyedEnvelope::read`] alone.
+    async fn acknowledge_first(
+        &self,
+        after_answer: AfterAnswer<'_>,
+        read: KeyedEnvelope,
+        body: Bytes,
+    ) -> WebhookResponse {
+        let (envelope, key) = read.into_parts();
+        let span = trace::envelope_span(&envelope);
+        span.record("idempotency_key", key.as_str());
+        let trigger = Trigger::from_wire(&envelope.trigger);
+        let label = trigger.map_or("other", Trigger::as_str);
+        let outcome = if !self.dispatcher.routes().may_route(trigger) {
+            tracing::debug!(parent: &span, "no handler for this trigger");
+            Outcome::Unhandled
+        } else {
+            match after_answer {
+                #[cfg(feature = "durable")]
+                AfterAnswer::Durable(durable) => {
+                    durable.store(&envelope.trigger, &body, &key).instrument(span.clone()).await
+                }
+                AfterAnswer::Queued(queue) => {
+                    let job =
+                        Job { work: Work::Received(body), key: Some(key), span: span.clone() };
+                    queue.push(job)
+                }
+            }
+        };
+        trace::record_outcome(&span, &outcome);
+        metrics::delivery(label, &outcome);
+        outcome.into_response(self.retry_after)
+    }
+
     /// Stops background work and returns by the deadline, whatever
     /// handlers do.
     ///
@@ -152,7 +236,7 @@ impl WebhookRouter {
             tracing::debug!(parent: span, "no handler for this trigger");
             return Started::Finished(Outcome::Unhandled);
         };
-        match self.run_mode(&event) {
+        match self.run_mode(dispatch::is_synchronous(&event)) {
             RunMode::Inline => match self.inline_slot() {
                 Some(slot) => Started::Running(handler.call(event, key), slot),
                 None => Started::Finished(Outcome::Busy),
@@ -164,12 +248,16 @@ impl WebhookRouter {
                 ),
                 None => Started::Finished(Outcome::Busy),
             },
-            RunMode::Queued(queue) => {
-                Started::Finished(queue.push(Job { handler, event, key, span: span.clone() }))
-            }
+            RunMode::Queued(queue) => Started::Finished(queue.push(Job {
+                work: Work::Decoded(Box::new(event)),
+                key,
+                span: span.clone(),
+            })),
             #[cfg(feature = "durable")]
             RunMode::Durable(durable) => match key {
-                Some(key) => Started::Storing(durable.store(&event, &key)),
+                Some(key) => {
+                    Started::Storing(durable.store(event.trigger(), event.raw_bytes(), &key))
+                }
                 // `key_if_needed` computes the key whenever the router is durable.
                 None => Started::Finished(Outcome::StoreUnavailable),
             },
@@ -187,10 +275,11 @@ impl WebhookRouter {
     }
 
     /// How a delivery runs: the one place this is decided.
-    fn run_mode(&self, event: &Event) -> RunMode<'_> {
+    /// `synchronous`: the delivery is a `before_message`.
+    fn run_mode(&self, synchronous: bool) -> RunMode<'_> {
         // before_message is answered inline and never skipped as a
         // duplicate: CometChat waits for its body, the handler's outcome.
-        if dispatch::is_synchronous(event) {
+        if synchronous {
             return RunMode::Inline;
         }
         #[cfg(feature = "durable")]
@@ -234,6 +323,15 @@ enum RunMode<'a> {
     /// On a background worker, after the request is answered.
     Queued(&'a Queue),
     /// Stored in the request; run by a durable worker.
+    #[cfg(feature = "durable")]
+    Durable(&'a durable::Durable),
+}
+
+/// Where a delivery waits when its handler runs after the answer.
+enum AfterAnswer<'a> {
+    /// The in-memory background queue.
+    Queued(&'a Queue),
+    /// The durable store.
     #[cfg(feature = "durable")]
     Durable(&'a durable::Durable),
 }

@@ -59,6 +59,19 @@ impl Routes {
         chosen.or(self.fallback.as_ref())
     }
 
+    /// Whether some handler may take an event of this trigger (`None`: a
+    /// trigger this version does not know), before its `data` is typed:
+    /// the trigger's handler (or its legacy twin's), its category's, or the
+    /// fallback. Routing the typed event later picks among them.
+    pub(crate) fn may_route(&self, trigger: Option<Trigger>) -> bool {
+        if self.fallback.is_some() {
+            return true;
+        }
+        let Some(trigger) = trigger else { return self.unknown.is_some() };
+        let twin = trigger.legacy_shape().and_then(|twin| self.trigger(twin));
+        self.trigger(trigger).or(twin).or_else(|| self.category(trigger)).is_some()
+    }
+
     fn trigger(&self, trigger: Trigger) -> Option<&ErasedHandler> {
         self.triggers.get(trigger as usize)?.as_ref()
     }

@@ -6,15 +6,22 @@ use tracing::Span;
 use tracing::field::Empty;
 
 use super::dispatch::Outcome;
+use crate::decode::Envelope;
 use crate::event::Event;
 
 pub(crate) fn delivery_span(event: &Event) -> Span {
+    envelope_span(event.envelope())
+}
+
+/// The same span from the envelope alone (acknowledge-first deliveries,
+/// whose `data` is typed later).
+pub(crate) fn envelope_span(envelope: &Envelope) -> Span {
     tracing::info_span!(
         "cometchat_webhook",
-        trigger = event.trigger(),
-        app_id = event.app_id(),
-        webhook_id = event.webhook_id(),
-        bot_id = event.bot_id(),
+        trigger = envelope.trigger.as_str(),
+        app_id = envelope.app_id.as_deref(),
+        webhook_id = envelope.webhook.as_deref(),
+        bot_id = envelope.bot.as_deref(),
         idempotency_key = Empty,
         outcome = Empty,
     )

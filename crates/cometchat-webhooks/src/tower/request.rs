@@ -2,7 +2,7 @@
 //! and from the contract's answer to an `http` response.
 
 use bytes::{Buf, Bytes};
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use http::header::{ALLOW, HeaderValue};
 use http::{Method, StatusCode};
 use http_body::Body;
@@ -22,19 +22,54 @@ where
     B: Body,
     B::Data: Buf,
 {
+    let (parts, chunks) = split(request)?;
+    contract::receive(config, head(&parts), chunks)
+        .await
+        .map_err(|rejection| answer(rejection.into()))
+}
+
+/// The request's body, read but not decoded (the router reads only what
+/// its answer needs), or the answer that refuses it, as [`receive`] does.
+#[cfg(feature = "router")]
+pub(super) async fn receive_body<B>(
+    config: &ReceiverConfig,
+    request: http::Request<B>,
+) -> Result<Bytes, Response>
+where
+    B: Body,
+    B::Data: Buf,
+{
+    let (parts, chunks) = split(request)?;
+    contract::receive_body(config, head(&parts), chunks)
+        .await
+        .map_err(|rejection| answer(rejection.into()))
+}
+
+/// The request's head and its body as a stream of chunks; 405 for a method
+/// other than `POST`.
+fn split<B>(
+    request: http::Request<B>,
+) -> Result<(http::request::Parts, impl Stream<Item = Result<Bytes, B::Error>>), Response>
+where
+    B: Body,
+    B::Data: Buf,
+{
     let (parts, body) = request.into_parts();
     if parts.method != Method::POST {
         return Err(method_not_allowed());
     }
-    let head = RequestHead::from_headers(
-        parts.headers.iter().map(|(name, value)| (name.as_str(), value.as_bytes())),
-    );
     // Trailers are not part of a webhook; `Bytes` hands its chunks over
     // without a copy.
     let chunks = body
         .into_data_stream()
         .map(|chunk| chunk.map(|mut data| data.copy_to_bytes(data.remaining())));
-    contract::receive(config, head, chunks).await.map_err(|rejection| answer(rejection.into()))
+    Ok((parts, chunks))
+}
+
+fn head(parts: &http::request::Parts) -> RequestHead<'_> {
+    RequestHead::from_headers(
+        parts.headers.iter().map(|(name, value)| (name.as_str(), value.as_bytes())),
+    )
 }
 
 /// The contract's answer as an `http` response, nothing added.

@@ -79,8 +79,8 @@ where
     fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
         let service = self.clone();
         Box::pin(async move {
-            let answer = match request::receive(&service.config, request).await {
-                Ok(event) => request::answer(service.router.handle(event).await),
+            let answer = match request::receive_body(&service.config, request).await {
+                Ok(body) => request::answer(service.router.handle_body(body).await),
                 Err(refused) => refused,
             };
             Ok(answer)

@@ -98,6 +98,15 @@ macro_rules! triggers {
                 }
             }
 
+            /// Runs `step` with the key view of this trigger's payload type
+            /// (the acknowledge-first reading goes through here).
+            pub(crate) fn with_key_view<S: $crate::decode::key_view::KeyViewStep>(self, step: S) -> S::Output {
+                match self {
+                    $( Trigger::$variant => step.run::<<$variant as $crate::payload::event_facts::Facts>::KeyView>(), )+
+                    $( Trigger::$alias => step.run::<<$alias as $crate::payload::event_facts::Facts>::KeyView>(), )+
+                }
+            }
+
             /// Runs `step` with this trigger's payload type: the one place a
             /// trigger picks its type (decoding goes through here).
             pub(crate) fn with_payload_type<S: $crate::trigger::PayloadTypeStep>(self, step: S) -> S::Output {

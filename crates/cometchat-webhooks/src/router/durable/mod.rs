@@ -19,7 +19,6 @@ use super::dispatch::{Dispatcher, Outcome};
 use super::metrics::DepthSampler;
 use super::shutdown::{Running, ShutdownReport};
 use crate::delivery::{EnqueueOutcome, EventQueue, StoredEvent};
-use crate::event::Event;
 use crate::idempotency::IdempotencyKey;
 
 /// The request path's wait for the store.
@@ -74,8 +73,13 @@ impl Durable {
     /// The request path: stores the exact bytes under `key` within the
     /// request budget. `Stored` and `Duplicate` are answered 200; a full
     /// backlog, an error or the budget running out 503.
-    pub(crate) fn store(&self, event: &Event, key: &IdempotencyKey) -> StoreOutcome {
-        let stored = StoredEvent::new(key.as_str(), event.trigger(), event.raw_bytes().clone());
+    pub(crate) fn store(
+        &self,
+        trigger: &str,
+        body: &bytes::Bytes,
+        key: &IdempotencyKey,
+    ) -> StoreOutcome {
+        let stored = StoredEvent::new(key.as_str(), trigger, body.clone());
         let queue = Arc::clone(&self.shared.queue);
         let budget = self.shared.config.request_budget();
         Box::pin(async move {
