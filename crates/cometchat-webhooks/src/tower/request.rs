@@ -22,7 +22,7 @@ where
     B: Body,
     B::Data: Buf,
 {
-    let (parts, chunks) = split(request)?;
+    let (parts, chunks) = split(request).ok_or_else(method_not_allowed)?;
     contract::receive(config, head(&parts), chunks)
         .await
         .map_err(|rejection| answer(rejection.into()))
@@ -39,31 +39,31 @@ where
     B: Body,
     B::Data: Buf,
 {
-    let (parts, chunks) = split(request)?;
+    let (parts, chunks) = split(request).ok_or_else(method_not_allowed)?;
     contract::receive_body(config, head(&parts), chunks)
         .await
         .map_err(|rejection| answer(rejection.into()))
 }
 
-/// The request's head and its body as a stream of chunks; 405 for a method
-/// other than `POST`.
+/// The request's head and its body as a stream of chunks; `None` for a
+/// method other than `POST`.
 fn split<B>(
     request: http::Request<B>,
-) -> Result<(http::request::Parts, impl Stream<Item = Result<Bytes, B::Error>>), Response>
+) -> Option<(http::request::Parts, impl Stream<Item = Result<Bytes, B::Error>>)>
 where
     B: Body,
     B::Data: Buf,
 {
     let (parts, body) = request.into_parts();
     if parts.method != Method::POST {
-        return Err(method_not_allowed());
+        return None;
     }
     // Trailers are not part of a webhook; `Bytes` hands its chunks over
     // without a copy.
     let chunks = body
         .into_data_stream()
         .map(|chunk| chunk.map(|mut data| data.copy_to_bytes(data.remaining())));
-    Ok((parts, chunks))
+    Some((parts, chunks))
 }
 
 fn head(parts: &http::request::Parts) -> RequestHead<'_> {
