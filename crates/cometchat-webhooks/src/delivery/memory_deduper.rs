@@ -40,6 +40,11 @@ use super::future::StoreFuture;
 ///
 /// Only this process sees these records; to de-duplicate across
 /// instances, give the router a shared [`DedupeStore`] (`RedisStore`).
+// Not a `moka` cache, unlike the media URL cache: a held key must never be
+// evicted (evicting it would let a second copy run while the first still
+// runs), settling is fenced by a token, and waiters are woken when a key
+// settles; moka evicts on its own schedule, by an approximate weight, and
+// has no notion of a held entry.
 pub struct MemoryDeduper {
     ttl: Duration,
     max_entries: usize,
