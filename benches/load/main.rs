@@ -41,6 +41,7 @@ mod connection;
 mod cpu;
 mod durable;
 mod durable_load;
+mod durable_server;
 mod flood;
 mod framework_servers;
 mod hostile;
@@ -62,6 +63,9 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();
     if args.peek().map(String::as_str) == Some(server::ROLE) {
         return server::run();
+    }
+    if args.peek().map(String::as_str) == Some(durable_server::ROLE) {
+        return durable_server::run(args.skip(1));
     }
     if args.peek().map(String::as_str) == Some(framework_servers::ROLE) {
         let framework = args.nth(1);

@@ -132,6 +132,9 @@ impl RedisStore {
                 for problem in durability.problems() {
                     tracing::warn!(problem, "Redis is not configured for durable delivery");
                 }
+                for caveat in durability.caveats() {
+                    tracing::info!(caveat, "Redis durability");
+                }
             }
             Err(error) => {
                 tracing::warn!(%error, "could not read the Redis durability settings");
