@@ -21,7 +21,9 @@
 //!
 //! With `--durable` it measures durable delivery instead: requests/s and
 //! time to 200 of the router mounted on axum in background mode and in
-//! durable mode on redb and on a `redis-server` it starts itself. With
+//! durable mode on redb and on `redis-server`s it starts itself
+//! (`appendfsync always` and `everysec`), each server a child process
+//! (`serve-durable`). With
 //! `--hostile`, the axum, actix-web and warp receivers, each set up as its
 //! example, under floods of unauthenticated 1 MiB requests and under a
 //! slowloris siege: legitimate success rate and latency, and the server's

@@ -369,7 +369,7 @@ async fn batches_claim_and_ack_in_order(engine: Engine) {
         );
     }
     let again = queue.ack_batch(&leases).await.unwrap();
-    assert!(again.into_iter().all(|result| is_stale(result)), "an event is acknowledged once");
+    assert!(again.into_iter().all(is_stale), "an event is acknowledged once");
     assert!(queue.ack_batch(&[]).await.unwrap().is_empty());
 }
 
