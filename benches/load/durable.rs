@@ -1,99 +1,134 @@
 //! The durable scenario (`-- --durable`): the router mounted on axum in
-//! background mode, then in durable mode on redb and on Redis, each under
-//! the same bounded load of distinct deliveries, with requests/s and the
-//! time to 200 of every request.
+//! background mode, then in durable mode on redb and on Redis (fsync on
+//! every write, then once a second), each server a child process, each
+//! under the same bounded load of distinct deliveries, with requests/s, the
+//! time to 200 of every request and the server's CPU time per request.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use cometchat_webhooks::delivery::{EventQueue, QueueConfig, RedbStore, RedisConfig, RedisStore};
-use cometchat_webhooks::payload::MessageSent;
-use cometchat_webhooks::router::{BackgroundConfig, DurableConfig, WebhookRouter};
 use cometchat_webhooks::testing::basic_auth_header;
 use cometchat_webhooks::testing::conformance::{PASSWORD, USERNAME};
 
 use crate::durable_load::{self, Bodies, Figures};
-use crate::redis_process::RedisProcess;
+use crate::durable_server;
+use crate::redis_process::{AppendFsync, RedisProcess};
+use crate::server_process::ServerProcess;
 use crate::settings::Settings;
 
 /// Durable requests/s as a share of background mode's.
 const TARGET_RATIO: f64 = 0.5;
 /// The slowest 1 % of durable answers must come within this.
 const TARGET_P99: Duration = Duration::from_millis(50);
-/// How long stopping a router may wait for its handlers.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// How long the workers may take to empty a durable queue after a round.
 const DRAIN_DEADLINE: Duration = Duration::from_secs(120);
 
 /// Where a scenario's router keeps its deliveries.
+#[derive(Clone, Copy)]
 enum Mode {
     Background,
     Redb,
-    Redis,
+    Redis(AppendFsync),
 }
 
 impl Mode {
-    fn label(&self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Mode::Background => "background (in memory)",
             Mode::Redb => "durable, RedbStore (fsync)",
-            Mode::Redis => "durable, RedisStore (appendonly, fsync always)",
+            Mode::Redis(AppendFsync::Always) => "durable, RedisStore (appendfsync always)",
+            Mode::Redis(AppendFsync::EverySec) => "durable, RedisStore (appendfsync everysec)",
         }
     }
 }
 
+/// One mode's server child process, and what it needs kept alive.
+struct Scenario {
+    mode: Mode,
+    server: ServerProcess,
+    // Stopped (and removed) after the server.
+    _redis: Option<RedisProcess>,
+}
+
+impl Scenario {
+    fn start(mode: Mode, redb_dir: &tempfile::TempDir) -> std::io::Result<Self> {
+        let (server, redis) = match mode {
+            Mode::Background => {
+                (ServerProcess::start_with(&[durable_server::ROLE, "background"])?, None)
+            }
+            Mode::Redb => {
+                let path = redb_dir.path().join("deliveries.redb");
+                let path = path.to_str().ok_or_else(|| {
+                    std::io::Error::other("the temporary directory's path is not UTF-8")
+                })?;
+                (ServerProcess::start_with(&[durable_server::ROLE, "redb", path])?, None)
+            }
+            Mode::Redis(fsync) => {
+                let redis = RedisProcess::start(fsync)?;
+                let server =
+                    ServerProcess::start_with(&[durable_server::ROLE, "redis", &redis.url()])?;
+                (server, Some(redis))
+            }
+        };
+        Ok(Self { mode, server, _redis: redis })
+    }
+}
+
 pub(crate) async fn run(settings: &Settings) -> std::io::Result<()> {
+    let modes = [
+        Mode::Background,
+        Mode::Redb,
+        Mode::Redis(AppendFsync::Always),
+        Mode::Redis(AppendFsync::EverySec),
+    ];
     let per_scenario = settings.durable_rounds * settings.durable_requests;
-    let mut bodies = Bodies::new(per_scenario * 3);
+    let mut bodies = Bodies::new(per_scenario * modes.len());
     let authorization = basic_auth_header(USERNAME, PASSWORD);
-    let redis = RedisProcess::start()?;
     let redb_dir = tempfile::tempdir()?;
+    let cores = std::thread::available_parallelism().map_or(0, |cores| cores.get());
     println!(
-        "\nDurable delivery: router mounted with cometchat_webhooks_axum::mount, in this process; \
-         {} keep-alive connections; {} round(s) of {} requests per mode, taking turns; each \
-         request a message_sent with its own data.message.id (no duplicates)",
+        "\nDurable delivery: {cores} CPUs; each mode's router mounted with \
+         cometchat_webhooks_axum::mount in a server child process (tokio, {cores} workers), \
+         load generator in this process; {} keep-alive connections; {} round(s) of {} requests \
+         per mode, taking turns; each request a message_sent with its own data.message.id (no \
+         duplicates)",
         settings.connections, settings.durable_rounds, settings.durable_requests,
     );
     let flush = disk_flush(redb_dir.path())?;
     println!(
         "A 4 KiB write + fdatasync in the store's directory, {FLUSH_PROBES} times: p50 {}, p90 {}; \
-         every durable 200 waits for at least one, so {} connections cap a durable mode near \
-         {:.0} requests/s",
+         every durable 200 with fsync per write waits for at least one, so {} connections cap \
+         such a mode near {:.0} requests/s",
         millis(flush.0),
         millis(flush.1),
         settings.connections,
         settings.connections as f64 / flush.0.as_secs_f64().max(f64::MIN_POSITIVE),
     );
-    let modes = [Mode::Background, Mode::Redb, Mode::Redis];
-    let mut servers = Vec::new();
-    let mut stores = Vec::new();
-    for mode in &modes {
-        let (router, store) = router(mode, &redb_dir, &redis).await?;
-        servers.push(durable_load::Server::start(router).await?);
-        stores.push(store);
-    }
+    let scenarios = modes
+        .iter()
+        .map(|mode| Scenario::start(*mode, &redb_dir))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut figures: Vec<Figures> = modes.iter().map(|_| Figures::default()).collect();
     let mut drains: Vec<Duration> = modes.iter().map(|_| Duration::ZERO).collect();
+    let mut cpu: Vec<Duration> = modes.iter().map(|_| Duration::ZERO).collect();
     for _ in 0..settings.durable_rounds {
-        for ((server, store), (figures, drain)) in
-            servers.iter().zip(&stores).zip(figures.iter_mut().zip(&mut drains))
+        for (scenario, ((figures, drain), cpu)) in
+            scenarios.iter().zip(figures.iter_mut().zip(&mut drains).zip(&mut cpu))
         {
             let round = bodies.take(settings.durable_requests);
+            let address = scenario.server.address();
+            let cpu_before = crate::cpu::of_process(scenario.server.pid())?;
             figures.add(
-                durable_load::send(server.address(), &authorization, round, settings.connections)
-                    .await,
+                durable_load::send(address, &authorization, round, settings.connections).await,
             );
             // The workers finish this round's events before the next mode's
             // round starts, so no mode's backlog runs during another's.
-            if let Some(store) = store {
-                *drain += drain_queue(store.as_ref()).await?;
-            }
+            *drain += drain_queue(address).await?;
+            *cpu += crate::cpu::of_process(scenario.server.pid())?.saturating_sub(cpu_before);
         }
     }
-    for server in servers {
-        server.stop(SHUTDOWN_GRACE).await;
-    }
-    report(&modes, &figures, &drains)
+    let modes: Vec<Mode> = scenarios.iter().map(|scenario| scenario.mode).collect();
+    drop(scenarios);
+    report(&modes, &figures, &drains, &cpu)
 }
 
 /// How many flushes the disk probe times.
@@ -122,54 +157,33 @@ fn disk_flush(dir: &std::path::Path) -> std::io::Result<(Duration, Duration)> {
 
 /// Waits until the workers have handled every stored event; returns how
 /// long that took.
-async fn drain_queue(store: &dyn EventQueue) -> std::io::Result<Duration> {
+async fn drain_queue(address: std::net::SocketAddr) -> std::io::Result<Duration> {
     let started = std::time::Instant::now();
     loop {
-        let stats = store.stats().await.map_err(std::io::Error::other)?;
-        if stats.waiting + stats.in_flight + stats.scheduled_retries == 0 {
+        let backlog = durable_load::backlog(address).await?;
+        if backlog == 0 {
             return Ok(started.elapsed());
         }
         if started.elapsed() > DRAIN_DEADLINE {
             return Err(std::io::Error::other(format!(
-                "the workers left {stats:?} after {DRAIN_DEADLINE:?}"
+                "the workers left {backlog} events after {DRAIN_DEADLINE:?}"
             )));
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 
-/// The mode's router, and its store (durable modes).
-async fn router(
-    mode: &Mode,
-    redb_dir: &tempfile::TempDir,
-    redis: &RedisProcess,
-) -> std::io::Result<(WebhookRouter, Option<Arc<dyn EventQueue>>)> {
-    let builder = WebhookRouter::builder().on(|sent: MessageSent| async move {
-        std::hint::black_box(sent);
-        Ok::<_, std::convert::Infallible>(())
-    });
-    let queue_config = QueueConfig::new();
-    let store: Arc<dyn EventQueue> = match mode {
-        Mode::Background => return Ok((builder.build_background(BackgroundConfig::new()), None)),
-        Mode::Redb => Arc::new(
-            RedbStore::open(redb_dir.path().join("deliveries.redb"), &queue_config)
-                .map_err(std::io::Error::other)?,
-        ),
-        Mode::Redis => Arc::new(
-            RedisStore::connect(RedisConfig::new(redis.url()), &queue_config)
-                .await
-                .map_err(std::io::Error::other)?,
-        ),
-    };
-    let router = builder
-        .durable(Arc::clone(&store), DurableConfig::from_queue_config(&queue_config))
-        .map_err(std::io::Error::other)?;
-    Ok((router, Some(store)))
-}
-
-fn report(modes: &[Mode], figures: &[Figures], drains: &[Duration]) -> std::io::Result<()> {
-    println!("\n{:<48} {:>10} {:>9} {:>9} {:>9}", "mode", "requests/s", "p50", "p99", "max");
-    for (mode, figures) in modes.iter().zip(figures) {
+fn report(
+    modes: &[Mode],
+    figures: &[Figures],
+    drains: &[Duration],
+    cpu: &[Duration],
+) -> std::io::Result<()> {
+    println!(
+        "\n{:<44} {:>10} {:>9} {:>9} {:>9} {:>12}",
+        "mode", "requests/s", "p50", "p99", "max", "server CPU"
+    );
+    for ((mode, figures), cpu) in modes.iter().zip(figures).zip(cpu) {
         if figures.answered_otherwise > 0 || figures.failed > 0 {
             return Err(std::io::Error::other(format!(
                 "{}: {} answers other than 200, {} requests without an answer; figures void",
@@ -179,14 +193,19 @@ fn report(modes: &[Mode], figures: &[Figures], drains: &[Duration]) -> std::io::
             )));
         }
         println!(
-            "{:<48} {:>10.0} {:>9} {:>9} {:>9}",
+            "{:<44} {:>10.0} {:>9} {:>9} {:>9} {:>7.1} µs/req",
             mode.label(),
             figures.per_second(),
             millis(figures.percentile(0.50)),
             millis(figures.percentile(0.99)),
             millis(figures.percentile(1.0)),
+            cpu.as_secs_f64() * 1e6 / (figures.answered().max(1) as f64),
         );
     }
+    println!(
+        "(server CPU: the server process's user + system time over the rounds and the \
+         workers' handling after them, per request answered)"
+    );
     let background = figures[0].per_second();
     for ((mode, figures), drain) in modes.iter().zip(figures).zip(drains).skip(1) {
         let handled = figures.answered() as f64;

@@ -1,18 +1,16 @@
-//! The durable scenario's server and load: a router mounted on axum in this
-//! process, and a fixed number of distinct deliveries sent over keep-alive
-//! connections, each timed from send to its 200.
+//! The durable scenario's load: a fixed number of distinct deliveries sent
+//! over keep-alive connections to a server child process, each timed from
+//! send to its 200.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use cometchat_webhooks::Trigger;
-use cometchat_webhooks::router::WebhookRouter;
 use cometchat_webhooks::testing::conformance;
 use cometchat_webhooks::testing::sample_body;
 use http_body_util::BodyExt;
-use tokio::task::JoinHandle;
 
 use crate::connection;
 
@@ -87,38 +85,26 @@ impl Figures {
     }
 }
 
-/// An axum app serving one router at the receiver's path on loopback.
-pub(crate) struct Server {
-    address: SocketAddr,
-    router: WebhookRouter,
-    serving: JoinHandle<()>,
-}
-
-impl Server {
-    pub(crate) async fn start(router: WebhookRouter) -> std::io::Result<Self> {
-        let app: axum::Router = cometchat_webhooks_axum::mount(
-            conformance::PATH,
-            router.clone(),
-            conformance::receiver_config(),
-        );
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
-        let address = listener.local_addr()?;
-        let serving = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, app).await {
-                eprintln!("durable scenario server stopped: {error}");
-            }
-        });
-        Ok(Self { address, router, serving })
-    }
-
-    pub(crate) fn address(&self) -> SocketAddr {
-        self.address
-    }
-
-    /// Stops serving, then lets the router's workers finish.
-    pub(crate) async fn stop(self, grace: Duration) {
-        self.serving.abort();
-        let _ = self.router.shutdown(grace).await;
+/// The store's backlog on the durable server at `address` (see
+/// `durable_server`): events waiting, in flight or scheduled for a retry.
+pub(crate) async fn backlog(address: SocketAddr) -> std::io::Result<u64> {
+    let (mut sender, _) = connection::open(address).await.map_err(std::io::Error::other)?;
+    let request = hyper::Request::get(crate::durable_server::BACKLOG_PATH)
+        .header("host", address.to_string())
+        .body(http_body_util::Empty::<Bytes>::new())
+        .map_err(std::io::Error::other)?;
+    let answer = tokio::time::timeout(ANSWER_DEADLINE, async {
+        let response = sender.send_request(request).await.map_err(std::io::Error::other)?;
+        let status = response.status();
+        let body = response.into_body().collect().await.map_err(std::io::Error::other)?;
+        Ok::<_, std::io::Error>((status, body.to_bytes()))
+    })
+    .await
+    .map_err(|_| std::io::Error::other("the durable server did not answer its backlog"))??;
+    let text = String::from_utf8_lossy(&answer.1);
+    match (answer.0.as_u16(), text.trim().parse()) {
+        (200, Ok(count)) => Ok(count),
+        (status, _) => Err(std::io::Error::other(format!("backlog: {status} {text}"))),
     }
 }
 

@@ -21,7 +21,9 @@
 //!
 //! With `--durable` it measures durable delivery instead: requests/s and
 //! time to 200 of the router mounted on axum in background mode and in
-//! durable mode on redb and on a `redis-server` it starts itself. With
+//! durable mode on redb and on `redis-server`s it starts itself
+//! (`appendfsync always` and `everysec`), each server a child process
+//! (`serve-durable`). With
 //! `--hostile`, the axum, actix-web and warp receivers, each set up as its
 //! example, under floods of unauthenticated 1 MiB requests and under a
 //! slowloris siege: legitimate success rate and latency, and the server's
@@ -41,6 +43,7 @@ mod connection;
 mod cpu;
 mod durable;
 mod durable_load;
+mod durable_server;
 mod flood;
 mod framework_servers;
 mod hostile;
@@ -61,6 +64,9 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1).peekable();
     if args.peek().map(String::as_str) == Some(server::ROLE) {
         return server::run();
+    }
+    if args.peek().map(String::as_str) == Some(durable_server::ROLE) {
+        return durable_server::run(args.skip(1));
     }
     if args.peek().map(String::as_str) == Some(framework_servers::ROLE) {
         let framework = args.nth(1);

@@ -1,7 +1,7 @@
 //! A `redis-server` of the durable scenario's own: a free loopback port, a
-//! temporary directory, `appendonly yes` with fsync on every write, the
-//! settings durable mode's 200 relies on. Stopped (and its data removed)
-//! when dropped.
+//! temporary directory, `appendonly yes` with fsync on every write or once
+//! a second, the settings durable mode's 200 relies on. Stopped (and its
+//! data removed) when dropped.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -13,6 +13,25 @@ use tempfile::TempDir;
 /// How long a starting server may take to answer PING.
 const START_DEADLINE: Duration = Duration::from_secs(20);
 
+/// When Redis flushes its append-only file (`appendfsync`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AppendFsync {
+    /// Before answering each write: nothing answered is lost.
+    Always,
+    /// Once a second: a crash of the machine (not of the process) can lose
+    /// the last second of answered writes.
+    EverySec,
+}
+
+impl AppendFsync {
+    fn setting(self) -> &'static str {
+        match self {
+            AppendFsync::Always => "always",
+            AppendFsync::EverySec => "everysec",
+        }
+    }
+}
+
 pub(crate) struct RedisProcess {
     port: u16,
     process: Child,
@@ -21,14 +40,14 @@ pub(crate) struct RedisProcess {
 }
 
 impl RedisProcess {
-    pub(crate) fn start() -> std::io::Result<Self> {
+    pub(crate) fn start(fsync: AppendFsync) -> std::io::Result<Self> {
         let dir = tempfile::tempdir()?;
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port();
         let process = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .arg("--dir")
             .arg(dir.path())
-            .args(["--appendonly", "yes", "--appendfsync", "always", "--save", ""])
+            .args(["--appendonly", "yes", "--appendfsync", fsync.setting(), "--save", ""])
             .args(["--maxmemory-policy", "noeviction", "--daemonize", "no"])
             .arg("--logfile")
             .arg(dir.path().join("redis.log"))

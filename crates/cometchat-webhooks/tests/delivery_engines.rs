@@ -329,6 +329,113 @@ async fn dedupe_claims_expire_and_are_fenced(engine: Engine) {
     assert_eq!(dedupe.claim("late", LEASE).await.unwrap(), DedupeClaim::Done);
 }
 
+async fn batches_claim_and_ack_in_order(engine: Engine) {
+    let fixture = Fixture::new(engine, config()).await;
+    let queue = &fixture.queue;
+    let keys = ["k1", "k2", "k3", "k4", "k5"];
+    for key in keys {
+        assert_eq!(queue.enqueue(&event(key)).await.unwrap(), EnqueueOutcome::Stored);
+    }
+    assert!(
+        queue.claim_batch(LEASE, 0).await.unwrap().is_empty(),
+        "nothing asked, nothing claimed"
+    );
+    let first = queue.claim_batch(LEASE, 3).await.unwrap();
+    let claimed_keys: Vec<&str> =
+        first.iter().map(|claimed| claimed.event.idempotency_key.as_str()).collect();
+    assert_eq!(claimed_keys, ["k1", "k2", "k3"], "the oldest first");
+    assert!(first.iter().all(|claimed| claimed.attempt == 1), "each claim counts its attempt");
+    assert_eq!(first[0].event, event("k1").received_at(first[0].event.received_at));
+    let mut tokens: Vec<u64> = first.iter().map(|claimed| claimed.lease.fencing_token()).collect();
+    tokens.dedup();
+    assert_eq!(tokens.len(), 3, "each claim has its own fencing token");
+    let stats = queue.stats().await.unwrap();
+    assert_eq!((stats.waiting, stats.in_flight), (2, 3));
+    let rest = queue.claim_batch(LEASE, 10).await.unwrap();
+    assert_eq!(rest.len(), 2, "only what is claimable");
+    assert!(queue.claim_batch(LEASE, 10).await.unwrap().is_empty(), "leased events stay leased");
+
+    let leases: Vec<_> = first.iter().chain(&rest).map(|claimed| claimed.lease.clone()).collect();
+    let acked = queue.ack_batch(&leases).await.unwrap();
+    assert_eq!(acked.len(), 5);
+    assert!(acked.iter().all(Result::is_ok), "{acked:?}");
+    assert_eq!(queue.stats().await.unwrap().live(), 0);
+    for key in keys {
+        assert!(queue.show(key).await.unwrap().is_none(), "handled events are removed");
+        assert_eq!(
+            queue.enqueue(&event(key)).await.unwrap(),
+            EnqueueOutcome::Duplicate,
+            "a key acked in a batch is remembered for the window"
+        );
+    }
+    let again = queue.ack_batch(&leases).await.unwrap();
+    assert!(again.into_iter().all(is_stale), "an event is acknowledged once");
+    assert!(queue.ack_batch(&[]).await.unwrap().is_empty());
+}
+
+async fn a_stale_lease_in_a_batch_is_refused_alone(engine: Engine) {
+    let fixture = Fixture::new(engine, config()).await;
+    let queue = &fixture.queue;
+    for key in ["a", "b", "c"] {
+        queue.enqueue(&event(key)).await.unwrap();
+    }
+    let first = queue.claim_batch(LEASE, 3).await.unwrap();
+    assert_eq!(first.len(), 3);
+    // The worker stalls past its leases; another takes one event over.
+    fixture.pass(LEASE + Duration::from_millis(200)).await;
+    let second = queue.claim_batch(LEASE, 1).await.unwrap();
+    assert_eq!(second.len(), 1);
+    let taken = &second[0];
+    assert_eq!(taken.event.idempotency_key, "a", "an expired lease first");
+    assert_eq!(taken.attempt, 2, "attempts are counted at claim time");
+    assert!(taken.lease.fencing_token() > first[2].lease.fencing_token());
+
+    let leases: Vec<_> = first.iter().map(|claimed| claimed.lease.clone()).collect();
+    let acked = queue.ack_batch(&leases).await.unwrap();
+    assert!(
+        matches!(acked[0], Err(DeliveryError::StaleLease { .. })),
+        "the taken-over lease is fenced off: {acked:?}"
+    );
+    assert!(
+        acked[1].is_ok() && acked[2].is_ok(),
+        "expired leases not claimed again are honoured, whatever the rest of the batch: {acked:?}"
+    );
+    let details = queue.show("a").await.unwrap().expect("the stale ack changed nothing");
+    assert!(matches!(details.state, EventState::InFlight { .. }));
+    assert_eq!(details.attempts, 2);
+    assert!(queue.show("b").await.unwrap().is_none() && queue.show("c").await.unwrap().is_none());
+    assert_eq!(queue.stats().await.unwrap().in_flight, 1);
+    let acked = queue.ack_batch(std::slice::from_ref(&taken.lease)).await.unwrap();
+    assert!(acked[0].is_ok());
+    assert_eq!(queue.stats().await.unwrap().live(), 0);
+}
+
+async fn a_batch_claim_dead_letters_events_over_their_limit(engine: Engine) {
+    let fixture = Fixture::new(engine, config().with_max_attempts(1)).await;
+    let queue = &fixture.queue;
+    queue.enqueue(&event("x")).await.unwrap();
+    queue.enqueue(&event("y")).await.unwrap();
+    assert_eq!(queue.claim_batch(LEASE, 2).await.unwrap().len(), 2);
+    // The worker dies holding both: their leases run out.
+    fixture.pass(LEASE + Duration::from_millis(200)).await;
+    queue.enqueue(&event("z")).await.unwrap();
+    let claimed = queue.claim_batch(LEASE, 5).await.unwrap();
+    let claimed_keys: Vec<&str> =
+        claimed.iter().map(|claimed| claimed.event.idempotency_key.as_str()).collect();
+    assert_eq!(claimed_keys, ["z"], "x and y were claimed as often as allowed");
+    let mut dead: Vec<String> = queue
+        .dead_letters(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|letter| letter.idempotency_key)
+        .collect();
+    dead.sort();
+    assert_eq!(dead, ["x", "y"]);
+    let stats = queue.stats().await.unwrap();
+    assert_eq!((stats.dead, stats.in_flight, stats.waiting), (2, 1, 0));
+}
+
 macro_rules! on_every_engine {
     ($($scenario:ident),* $(,)?) => {
         mod memory {
@@ -351,4 +458,7 @@ on_every_engine!(
     a_crashing_event_is_dead_lettered_after_max_claims,
     operators_redrive_and_purge_dead_letters,
     dedupe_claims_expire_and_are_fenced,
+    batches_claim_and_ack_in_order,
+    a_stale_lease_in_a_batch_is_refused_alone,
+    a_batch_claim_dead_letters_events_over_their_limit,
 );

@@ -1,4 +1,5 @@
-//! Random interleavings of enqueue, claim, renew, ack, fail, worker
+//! Random interleavings of enqueue, claim (one or a batch), renew, ack (one
+//! or a batch), fail, worker
 //! crashes (leases left to expire), store restarts, redrives and purges,
 //! checked step by step against a plain model of the queue: the outcome
 //! of every call, the state and attempts of every event, and the counts.
@@ -30,9 +31,13 @@ const WINDOW_MS: u64 = 1_000;
 enum Op {
     Enqueue(u8),
     Claim(u8),
+    /// A worker claims up to this many events in one call.
+    ClaimBatch(u8, u8),
     Renew(u8, u8),
     Ack(u8, u8),
     Fail(u8, u8, u64),
+    /// A worker acks every lease it holds in one call.
+    AckAll(u8),
     /// The worker dies: its leases are never settled.
     Crash(u8),
     /// The store is closed and opened again (every worker dies too).
@@ -48,6 +53,8 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => key.clone().prop_map(Op::Enqueue),
         4 => worker.clone().prop_map(Op::Claim),
+        2 => (worker.clone(), 0..4u8).prop_map(|(w, n)| Op::ClaimBatch(w, n)),
+        1 => worker.clone().prop_map(Op::AckAll),
         1 => (worker.clone(), any::<u8>()).prop_map(|(w, i)| Op::Renew(w, i)),
         3 => (worker.clone(), any::<u8>()).prop_map(|(w, i)| Op::Ack(w, i)),
         2 => (worker.clone(), any::<u8>(), prop::sample::select(vec![0u64, 100, 1_000]))
@@ -246,6 +253,45 @@ async fn run(
                             claimed,
                             expected
                         );
+                    }
+                }
+            }
+            Op::ClaimBatch(worker, max) => {
+                let lease = Duration::from_millis(LEASE_MS);
+                let claimed = queue.claim_batch(lease, usize::from(max)).await.expect("claim");
+                let mut expected = 0;
+                while expected < usize::from(max) {
+                    let Some((key, attempt)) = model.claim() else { break };
+                    let Some(got) = claimed.get(expected) else {
+                        return Err(TestCaseError::fail(format!(
+                            "step {step}: batch of {max} claimed {} events, model expected {key} next",
+                            claimed.len()
+                        )));
+                    };
+                    prop_assert_eq!(&got.event.idempotency_key, &key, "step {}", step);
+                    prop_assert_eq!(got.attempt, attempt);
+                    let token = got.lease.fencing_token();
+                    prop_assert!(token > model.last_token, "fencing tokens increase");
+                    model.last_token = token;
+                    model.events.get_mut(&key).expect("claimed").state =
+                        State::InFlight { token, until: model.now + LEASE_MS };
+                    workers[worker as usize].push(got.lease.clone());
+                    expected += 1;
+                }
+                prop_assert_eq!(claimed.len(), expected, "step {}: batch claim", step);
+            }
+            Op::AckAll(worker) => {
+                let leases = std::mem::take(&mut workers[worker as usize]);
+                let acked = queue.ack_batch(&leases).await.expect("ack batch");
+                prop_assert_eq!(acked.len(), leases.len());
+                for (lease, acked) in leases.iter().zip(acked) {
+                    let held = model.holds(lease);
+                    prop_assert_eq!(acked.is_ok(), held, "step {}: ack {:?}", step, acked);
+                    if held {
+                        model.events.remove(lease.key());
+                    } else {
+                        let stale = matches!(acked, Err(DeliveryError::StaleLease { .. }));
+                        prop_assert!(stale, "step {}: {:?}", step, acked);
                     }
                 }
             }

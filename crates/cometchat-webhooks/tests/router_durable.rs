@@ -345,3 +345,46 @@ async fn durable_workers_skip_an_event_a_shared_deduper_saw_handled() {
         router.shutdown(Duration::from_secs(1)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claimed_batch_runs_together_and_is_settled_event_by_event() {
+    let queue_config = quick_queue(2);
+    let store = Arc::new(MemoryStore::new(&queue_config).unwrap());
+    // Stored before any worker runs, so one claim takes them all.
+    for id in ["ok-1", "fail-1", "ok-2", "slow-1"] {
+        let event = message_sent(id);
+        let stored = StoredEvent::new(
+            event.idempotency_key().as_str(),
+            event.trigger(),
+            event.raw_bytes().clone(),
+        );
+        assert_eq!(store.enqueue(&stored).await.unwrap(), EnqueueOutcome::Stored);
+    }
+    let (runs, handled, gate) = (RunCount::default(), RunCount::default(), Gate::default());
+    let config = quick_config(&queue_config).with_workers(1).with_claim_batch(4);
+    assert_eq!(config.claim_batch(), 4);
+    let router = counting(&runs, &handled, &gate).durable(store.clone(), config).unwrap();
+
+    // One worker, four handlers at once: the batch's events run together.
+    gate.started(1).await;
+    eventually("the whole batch started", || async { runs.get() == 4 }).await;
+    eventually("the failure recorded at once", || async {
+        let stats = store.stats().await.unwrap();
+        (stats.in_flight, stats.scheduled_retries) == (3, 1)
+    })
+    .await;
+
+    // The slow handler ends: the handled events are acked together, the
+    // failure is retried until it is a dead letter.
+    gate.open(1);
+    eventually("settled", || async {
+        let stats = store.stats().await.unwrap();
+        (stats.live(), stats.dead) == (0, 1)
+    })
+    .await;
+    assert_eq!(handled.get(), 3);
+    let letters = store.dead_letters(10).await.unwrap();
+    assert_eq!((letters.len(), letters[0].attempts), (1, 2));
+    assert_eq!(runs.get(), 5, "each handled event ran once, the failing one twice");
+    router.shutdown(Duration::from_secs(1)).await;
+}

@@ -113,6 +113,9 @@ fn durable_routing(
     });
     let config = DurableConfig::from_queue_config(config)
         .with_workers(usize::from(durable.workers))
+        // One event per claim: `--workers` is exactly how many events are
+        // forwarded at once, so a slow endpoint never holds finished ones.
+        .with_claim_batch(1)
         .with_handler_timeout(durable.forward_timeout);
     Ok(DurableRouting { queue: Arc::clone(&store.queue), config, handling })
 }

@@ -74,6 +74,12 @@ impl EventQueue for MemoryStore {
         self.run(move |tables, rules, now| ledger::claim(tables, rules, now, millis(lease)))
     }
 
+    fn claim_batch(&self, lease: Duration, max: usize) -> StoreFuture<'_, Vec<ClaimedEvent>> {
+        self.run(move |tables, rules, now| {
+            ledger::claim_batch(tables, rules, now, millis(lease), max)
+        })
+    }
+
     fn renew<'a>(&'a self, lease: &'a Lease, length: Duration) -> StoreFuture<'a, SystemTime> {
         self.run(move |tables, _, now| {
             ledger::renew(tables, now, lease, millis(length)).map(from_unix_millis)
@@ -82,6 +88,13 @@ impl EventQueue for MemoryStore {
 
     fn ack<'a>(&'a self, lease: &'a Lease) -> StoreFuture<'a, ()> {
         self.run(|tables, _, _| ledger::ack(tables, lease))
+    }
+
+    fn ack_batch<'a>(
+        &'a self,
+        leases: &'a [Lease],
+    ) -> StoreFuture<'a, Vec<Result<(), DeliveryError>>> {
+        self.run(|tables, _, _| ledger::ack_batch(tables, leases))
     }
 
     fn fail<'a>(

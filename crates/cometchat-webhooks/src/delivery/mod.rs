@@ -78,7 +78,8 @@
 //!   receiver answers 503) instead of silently dropping stored events.
 //!
 //! [`RedisStore`] reads these settings when it connects and logs a warning
-//! (through `tracing`) for each one that does not match.
+//! (through `tracing`) for each one that does not match, and an info line
+//! when `appendfsync` is `everysec`, saying what it can lose.
 //!
 //! # A worker, in outline
 //!

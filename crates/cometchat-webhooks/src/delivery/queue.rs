@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-#[cfg(doc)]
 use super::error::DeliveryError;
 use super::event::{
     ClaimedEvent, DeadLetter, EnqueueOutcome, EventDetails, FailOutcome, Lease, QueueStats,
@@ -54,12 +53,59 @@ pub trait EventQueue: Send + Sync + 'static {
     /// lease length.
     fn claim(&self, lease: Duration) -> StoreFuture<'_, Option<ClaimedEvent>>;
 
+    /// Hands out up to `max` claimable events in one round trip to the
+    /// store, each under its own lease and fencing token, exactly as `max`
+    /// calls of [`claim`](Self::claim) would (attempts counted, events over
+    /// their limit dead-lettered on the way), but sharing one commit or one
+    /// script call. Fewer (or none) when fewer are claimable.
+    ///
+    /// The default calls [`claim`](Self::claim) up to `max` times; the
+    /// bundled engines override it.
+    fn claim_batch(&self, lease: Duration, max: usize) -> StoreFuture<'_, Vec<ClaimedEvent>> {
+        Box::pin(async move {
+            let mut claimed = Vec::new();
+            while claimed.len() < max {
+                match self.claim(lease).await? {
+                    Some(event) => claimed.push(event),
+                    None => break,
+                }
+            }
+            Ok(claimed)
+        })
+    }
+
     /// Extends a held lease to `lease` from now; returns the new expiry.
     fn renew<'a>(&'a self, lease: &'a Lease, length: Duration) -> StoreFuture<'a, SystemTime>;
 
     /// Settles a handled event: it is removed, its key stays remembered
     /// for the dedupe window.
     fn ack<'a>(&'a self, lease: &'a Lease) -> StoreFuture<'a, ()>;
+
+    /// Settles several handled events in one round trip to the store: one
+    /// result per lease, in order. Each lease is fenced on its own: a stale
+    /// one gets [`DeliveryError::StaleLease`] and changes nothing, and the
+    /// others are acked all the same. An error for the whole call (the
+    /// store is down) is returned as such, and then nothing is known to be
+    /// acked.
+    ///
+    /// The default calls [`ack`](Self::ack) once per lease; the bundled
+    /// engines override it.
+    fn ack_batch<'a>(
+        &'a self,
+        leases: &'a [Lease],
+    ) -> StoreFuture<'a, Vec<Result<(), DeliveryError>>> {
+        Box::pin(async move {
+            let mut results = Vec::with_capacity(leases.len());
+            for lease in leases {
+                match self.ack(lease).await {
+                    Err(error @ DeliveryError::StaleLease { .. }) => results.push(Err(error)),
+                    Err(error) => return Err(error),
+                    Ok(()) => results.push(Ok(())),
+                }
+            }
+            Ok(results)
+        })
+    }
 
     /// Records a failed attempt with its error text. The event is retried
     /// after `retry_in` (see [`Backoff::delay`](super::Backoff::delay)), or
@@ -103,12 +149,23 @@ impl<Q: EventQueue + ?Sized> EventQueue for Arc<Q> {
         (**self).claim(lease)
     }
 
+    fn claim_batch(&self, lease: Duration, max: usize) -> StoreFuture<'_, Vec<ClaimedEvent>> {
+        (**self).claim_batch(lease, max)
+    }
+
     fn renew<'a>(&'a self, lease: &'a Lease, length: Duration) -> StoreFuture<'a, SystemTime> {
         (**self).renew(lease, length)
     }
 
     fn ack<'a>(&'a self, lease: &'a Lease) -> StoreFuture<'a, ()> {
         (**self).ack(lease)
+    }
+
+    fn ack_batch<'a>(
+        &'a self,
+        leases: &'a [Lease],
+    ) -> StoreFuture<'a, Vec<Result<(), DeliveryError>>> {
+        (**self).ack_batch(leases)
     }
 
     fn fail<'a>(

@@ -143,7 +143,7 @@ mod recording {
 
     /// Nothing to sample without the feature.
     #[derive(Debug, Default)]
-    pub(crate) struct DepthSampler;
+    pub(crate) struct DepthSampler {}
 
     impl DepthSampler {
         #[cfg(feature = "durable")]

@@ -115,6 +115,24 @@ pub(crate) fn claim(
     }
 }
 
+/// Up to `max` claims in one transaction, each as [`claim`] makes it.
+pub(crate) fn claim_batch(
+    tables: &mut impl Tables,
+    rules: Rules,
+    now_ms: u64,
+    lease_ms: u64,
+    max: usize,
+) -> Result<Vec<ClaimedEvent>> {
+    let mut claimed = Vec::new();
+    while claimed.len() < max {
+        match claim(tables, rules, now_ms, lease_ms)? {
+            Some(event) => claimed.push(event),
+            None => break,
+        }
+    }
+    Ok(claimed)
+}
+
 /// An expired lease first (its worker is gone), then a due retry, then
 /// the oldest waiting event.
 fn next_claimable(
@@ -154,6 +172,20 @@ pub(crate) fn ack(tables: &mut impl Tables, lease: &Lease) -> Result<()> {
     let record = held(tables, lease)?;
     leave_state(tables, &record)?;
     tables.remove_event(lease.key())
+}
+
+/// Acks each lease in one transaction; a stale lease is refused on its
+/// own (it changes nothing), the others are acked.
+pub(crate) fn ack_batch(tables: &mut impl Tables, leases: &[Lease]) -> Result<Vec<Result<()>>> {
+    let mut results = Vec::with_capacity(leases.len());
+    for lease in leases {
+        match ack(tables, lease) {
+            Err(error @ DeliveryError::StaleLease { .. }) => results.push(Err(error)),
+            Err(error) => return Err(error),
+            Ok(()) => results.push(Ok(())),
+        }
+    }
+    Ok(results)
 }
 
 pub(crate) fn fail(

@@ -194,6 +194,12 @@ impl EventQueue for RedbStore {
         }))
     }
 
+    fn claim_batch(&self, lease: Duration, max: usize) -> StoreFuture<'_, Vec<ClaimedEvent>> {
+        Box::pin(self.run(Commit::Durable, move |tables, rules, now| {
+            ledger::claim_batch(tables, rules, now, millis(lease), max)
+        }))
+    }
+
     fn renew<'a>(&'a self, lease: &'a Lease, length: Duration) -> StoreFuture<'a, SystemTime> {
         let lease = lease.clone();
         Box::pin(self.run(Commit::Durable, move |tables, _, now| {
@@ -204,6 +210,14 @@ impl EventQueue for RedbStore {
     fn ack<'a>(&'a self, lease: &'a Lease) -> StoreFuture<'a, ()> {
         let lease = lease.clone();
         Box::pin(self.run(Commit::Visible, move |tables, _, _| ledger::ack(tables, &lease)))
+    }
+
+    fn ack_batch<'a>(
+        &'a self,
+        leases: &'a [Lease],
+    ) -> StoreFuture<'a, Vec<Result<(), DeliveryError>>> {
+        let leases = leases.to_vec();
+        Box::pin(self.run(Commit::Visible, move |tables, _, _| ledger::ack_batch(tables, &leases)))
     }
 
     fn fail<'a>(

@@ -39,6 +39,24 @@ impl RedisDurability {
         problems
     }
 
+    /// What the settings give up while still meeting durability's needs,
+    /// one line each: `appendfsync everysec` answers a write before its
+    /// fsync, so a crash of the server machine (not of the Redis process)
+    /// can lose the last second of accepted events.
+    pub fn caveats(&self) -> Vec<String> {
+        let mut caveats = Vec::new();
+        if self.appendonly.as_deref() == Some("yes")
+            && self.appendfsync.as_deref() == Some("everysec")
+        {
+            caveats.push(
+                "`appendfsync` is `everysec`: a crash of the server machine (not of the Redis \
+                 process) can lose the last second of accepted events; `always` loses none"
+                    .to_owned(),
+            );
+        }
+        caveats
+    }
+
     /// Whether the server reported every setting as durability needs.
     pub fn is_durable(&self) -> bool {
         self.problems().is_empty()
@@ -70,6 +88,11 @@ mod tests {
             maxmemory_policy: Some("noeviction".into()),
         };
         assert!(durable.is_durable());
+        assert!(durable.caveats().is_empty());
+        let once_a_second =
+            RedisDurability { appendfsync: Some("everysec".into()), ..durable.clone() };
+        assert!(once_a_second.is_durable());
+        assert!(once_a_second.caveats()[0].contains("last second"));
         let lossy = RedisDurability {
             appendonly: Some("no".into()),
             appendfsync: Some("everysec".into()),

@@ -34,6 +34,9 @@ use super::queue::{EventQueue, StoreFuture};
 /// How many dead letters one redrive or purge script handles, so no
 /// script blocks the server for long.
 const OPERATOR_PAGE: usize = 500;
+/// Events one claim or ack script call handles at most, so one call keeps
+/// the server busy for a bounded time.
+const MAX_CLAIM_BATCH: usize = 256;
 
 /// The durable queue and dedupe store in Redis (7.0 or later), for
 /// receivers running as several instances.
@@ -131,6 +134,9 @@ impl RedisStore {
             Ok(durability) => {
                 for problem in durability.problems() {
                     tracing::warn!(problem, "Redis is not configured for durable delivery");
+                }
+                for caveat in durability.caveats() {
+                    tracing::info!(caveat, "Redis durability");
                 }
             }
             Err(error) => {
@@ -245,7 +251,11 @@ impl RedisStore {
         invocation
     }
 
-    async fn claim_once(&self, lease: Duration) -> Result<Option<ClaimedEvent>, DeliveryError> {
+    async fn claim_once(
+        &self,
+        lease: Duration,
+        max: usize,
+    ) -> Result<Vec<ClaimedEvent>, DeliveryError> {
         let mut invocation = self.scripts.claim.key(&self.keys.stream);
         invocation
             .key(&self.keys.retries)
@@ -257,22 +267,44 @@ impl RedisStore {
             .arg(millis(lease).max(1))
             .arg(self.max_attempts)
             .arg(&self.keys.event_prefix)
-            .arg(LEASE_EXPIRED);
+            .arg(LEASE_EXPIRED)
+            .arg(max.clamp(1, MAX_CLAIM_BATCH));
         type Claimed = (String, String, Vec<u8>, u64, u32, u64, String, u64);
-        let claimed: Option<Claimed> = self.script(invocation).await?;
-        Ok(claimed.map(|(key, trigger, body, received_ms, attempt, token, entry, until_ms)| {
-            ClaimedEvent {
-                event: StoredEvent {
-                    idempotency_key: key.clone(),
-                    trigger,
-                    body: Bytes::from(body),
-                    received_at: from_unix_millis(received_ms),
-                },
-                attempt,
-                lease: Lease::new(key, token, entry),
-                lease_expires_at: from_unix_millis(until_ms),
+        let claimed: Vec<Claimed> = self.script(invocation).await?;
+        Ok(claimed
+            .into_iter()
+            .map(|(key, trigger, body, received_ms, attempt, token, entry, until_ms)| {
+                ClaimedEvent {
+                    event: StoredEvent {
+                        idempotency_key: key.clone(),
+                        trigger,
+                        body: Bytes::from(body),
+                        received_at: from_unix_millis(received_ms),
+                    },
+                    attempt,
+                    lease: Lease::new(key, token, entry),
+                    lease_expires_at: from_unix_millis(until_ms),
+                }
+            })
+            .collect())
+    }
+
+    /// [`claim_once`](Self::claim_once), creating the consumer group again
+    /// when it is gone (the keys were deleted).
+    async fn claim_up_to(
+        &self,
+        lease: Duration,
+        max: usize,
+    ) -> Result<Vec<ClaimedEvent>, DeliveryError> {
+        match self.claim_once(lease, max).await {
+            Err(DeliveryError::Unavailable { source })
+                if source.to_string().contains("NOGROUP") =>
+            {
+                self.create_group().await?;
+                self.claim_once(lease, max).await
             }
-        }))
+            other => other,
+        }
     }
 
     /// Redrives one key (`Some`) or a page of dead letters (`None`):
@@ -336,17 +368,15 @@ impl EventQueue for RedisStore {
     }
 
     fn claim(&self, lease: Duration) -> StoreFuture<'_, Option<ClaimedEvent>> {
+        Box::pin(async move { Ok(self.claim_up_to(lease, 1).await?.pop()) })
+    }
+
+    fn claim_batch(&self, lease: Duration, max: usize) -> StoreFuture<'_, Vec<ClaimedEvent>> {
         Box::pin(async move {
-            match self.claim_once(lease).await {
-                // The group is gone (the keys were deleted): create it again.
-                Err(DeliveryError::Unavailable { source })
-                    if source.to_string().contains("NOGROUP") =>
-                {
-                    self.create_group().await?;
-                    self.claim_once(lease).await
-                }
-                other => other,
+            if max == 0 {
+                return Ok(Vec::new());
             }
+            self.claim_up_to(lease, max).await
         })
     }
 
@@ -365,6 +395,41 @@ impl EventQueue for RedisStore {
             let invocation = self.fenced(&self.scripts.ack, lease);
             let acked: i64 = self.script(invocation).await?;
             if acked == 1 { Ok(()) } else { Err(Self::stale(lease)) }
+        })
+    }
+
+    fn ack_batch<'a>(
+        &'a self,
+        leases: &'a [Lease],
+    ) -> StoreFuture<'a, Vec<Result<(), DeliveryError>>> {
+        Box::pin(async move {
+            let mut results = Vec::with_capacity(leases.len());
+            // One script call per chunk: each call is atomic and, with
+            // `appendfsync always`, shares one fsync.
+            for chunk in leases.chunks(MAX_CLAIM_BATCH) {
+                let mut invocation = self.scripts.ack_batch.key(&self.keys.stream);
+                invocation.arg(&self.group).arg(&self.consumer);
+                for lease in chunk {
+                    invocation
+                        .key(self.keys.event(lease.key()))
+                        .arg(lease.fencing_token())
+                        .arg(lease.locator());
+                }
+                let acked: Vec<i64> = self.script(invocation).await?;
+                if acked.len() != chunk.len() {
+                    return Err(DeliveryError::Corrupt {
+                        reason: format!(
+                            "ack of {} leases answered {} results",
+                            chunk.len(),
+                            acked.len()
+                        ),
+                    });
+                }
+                results.extend(chunk.iter().zip(acked).map(|(lease, acked)| {
+                    if acked == 1 { Ok(()) } else { Err(Self::stale(lease)) }
+                }));
+            }
+            Ok(results)
         })
     }
 

@@ -14,6 +14,7 @@ use crate::delivery::{Backoff, QueueConfig};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DurableConfig {
     workers: usize,
+    claim_batch: usize,
     handler_timeout: Duration,
     lease: Duration,
     poll_interval: Duration,
@@ -24,12 +25,14 @@ pub struct DurableConfig {
 impl DurableConfig {
     /// Worker tasks by default.
     pub const DEFAULT_WORKERS: usize = 4;
+    /// Events a worker claims per round trip to the store by default.
+    pub const DEFAULT_CLAIM_BATCH: usize = 8;
     /// How long a handler may run by default before it counts as failed.
     pub const DEFAULT_HANDLER_TIMEOUT: Duration = Duration::from_secs(30);
     /// How long an idle worker waits before asking the store again.
     pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(250);
 
-    /// The defaults: 4 workers, a 30 s handler timeout, the store's
+    /// The defaults: 4 workers claiming up to 8 events each, a 30 s handler timeout, the store's
     /// default lease (60 s), backoff and request budget (1.5 s) from
     /// [`QueueConfig::new`], and a 250 ms poll interval.
     pub fn new() -> Self {
@@ -41,6 +44,7 @@ impl DurableConfig {
     pub fn from_queue_config(queue: &QueueConfig) -> Self {
         Self {
             workers: Self::DEFAULT_WORKERS,
+            claim_batch: Self::DEFAULT_CLAIM_BATCH,
             handler_timeout: Self::DEFAULT_HANDLER_TIMEOUT,
             lease: queue.lease(),
             poll_interval: Self::DEFAULT_POLL_INTERVAL,
@@ -49,16 +53,31 @@ impl DurableConfig {
         }
     }
 
-    /// Sets how many handlers run at once (at least one).
+    /// Sets how many workers claim events (at least one). Each runs the
+    /// events of one claim at a time, so up to `workers` × the claim batch
+    /// handlers run at once.
     ///
-    /// Each worker waits for the store on every claim, and a durable claim
-    /// ends with a disk flush (a redb commit, or the fsync that ends a
-    /// Redis turn under `appendfsync always`); concurrent claims share one.
-    /// With short handlers, stored events are therefore handled at about
-    /// `workers` per flush time: raise the count when the intake outpaces
-    /// the workers and the backlog grows.
+    /// Each worker waits for the store on every claim and every ack, and a
+    /// durable claim ends with a disk flush (a redb commit, or the fsync
+    /// that ends a Redis turn under `appendfsync always`); concurrent claims
+    /// share one. With short handlers, stored events are therefore handled
+    /// at about `workers` × the claim batch per two flush times: raise
+    /// either when the intake outpaces the workers and the backlog grows.
     pub fn with_workers(mut self, workers: usize) -> Self {
         self.workers = workers.max(1);
+        self
+    }
+
+    /// Sets how many events a worker claims in one round trip to the store
+    /// (at least one; default 8). The events of one claim are handled
+    /// together and the handled ones acked in one more round trip, so the
+    /// store's cost is shared by the batch. Each claim counts an attempt
+    /// and starts a lease at once, which is why the batch's handlers run
+    /// together rather than one after another; an ack waits for the
+    /// slowest handler of its batch (at most the handler timeout, shorter
+    /// than the lease). `1` claims and acks one event at a time.
+    pub fn with_claim_batch(mut self, events: usize) -> Self {
+        self.claim_batch = events.max(1);
         self
     }
 
@@ -95,9 +114,14 @@ impl DurableConfig {
         self
     }
 
-    /// How many handlers run at once.
+    /// How many workers claim events.
     pub fn workers(&self) -> usize {
         self.workers
+    }
+
+    /// How many events a worker claims per round trip to the store.
+    pub fn claim_batch(&self) -> usize {
+        self.claim_batch
     }
 
     /// How long a handler may run.

@@ -1,5 +1,5 @@
-//! One durable worker: claim, decode, run the routed handler while
-//! renewing the lease, then ack, retry or dead-letter.
+//! One durable worker: claim a batch, decode, run the routed handlers while
+//! renewing their leases, then ack the batch, retry or dead-letter.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,32 +13,64 @@ use crate::event::Event;
 use crate::router::dispatch::Outcome;
 use crate::router::metrics;
 
-/// Claims and runs events until shutdown.
+/// Claims and runs events until shutdown: up to the claim batch per round
+/// trip to the store, their handlers run together, and the handled ones
+/// acked together in one more round trip.
 pub(super) async fn work(shared: Arc<Shared>, index: usize) {
     let lease = shared.config.lease();
+    let batch = shared.config.claim_batch();
     while !shared.stop_claiming.is_cancelled() {
         shared.depth.sample(shared.queue.as_ref()).await;
         // A claim is not interrupted: a claim the store made but the worker
         // dropped would wait out its lease.
-        match shared.queue.claim(lease).await {
-            Ok(Some(claimed)) => {
-                let span = attempt_span(&claimed, index);
-                let attempt = attempt(&shared, claimed, &span).instrument(span.clone());
+        match shared.queue.claim_batch(lease, batch).await {
+            Ok(claimed) if claimed.is_empty() => idle(&shared).await,
+            Ok(claimed) => {
+                let spans: Vec<Span> =
+                    claimed.iter().map(|claimed| attempt_span(claimed, index)).collect();
+                let attempts = claimed.into_iter().zip(&spans).map(|(claimed, span)| {
+                    attempt(&shared, claimed, span).instrument(span.clone())
+                });
+                let run = futures_util::future::join_all(attempts);
                 tokio::select! {
                     biased;
                     () = shared.abandon.cancelled() => {
-                        span.record("outcome", "interrupted");
+                        for span in &spans {
+                            span.record("outcome", "interrupted");
+                        }
                         return;
                     }
-                    () = attempt => {}
+                    handled = run => ack(&shared, handled.into_iter().flatten().collect()).await,
                 }
             }
-            Ok(None) => idle(&shared).await,
             Err(error) => {
                 tracing::warn!(%error, worker = index, "claiming from the store failed");
                 idle(&shared).await;
             }
         }
+    }
+}
+
+/// Acks the handled events of one batch in one round trip; a refused ack
+/// (the lease was lost meanwhile) means the event runs again.
+async fn ack(shared: &Shared, handled: Vec<Lease>) {
+    match handled.as_slice() {
+        [] => {}
+        [lease] => {
+            if let Err(error) = shared.queue.ack(lease).await {
+                tracing::warn!(%error, "ack refused; the event will run again");
+            }
+        }
+        leases => match shared.queue.ack_batch(leases).await {
+            Ok(results) => {
+                for error in results.into_iter().filter_map(Result::err) {
+                    tracing::warn!(%error, "ack refused; the event will run again");
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, count = leases.len(), "acks refused; the events will run again");
+            }
+        },
     }
 }
 
@@ -62,8 +94,9 @@ fn attempt_span(claimed: &ClaimedEvent, worker: usize) -> Span {
     )
 }
 
-/// Runs one claimed event to its settlement in the store.
-async fn attempt(shared: &Shared, claimed: ClaimedEvent, span: &Span) {
+/// Runs one claimed event; records a failure in the store, and returns the
+/// lease to ack when the event is handled.
+async fn attempt(shared: &Shared, claimed: ClaimedEvent, span: &Span) -> Option<Lease> {
     let ClaimedEvent { event: stored, attempt, lease, .. } = claimed;
     let _running = shared.running.enter(&stored.trigger, Some(lease.key()));
     let trigger = metrics::stored_trigger_label(&stored.trigger);
@@ -76,14 +109,14 @@ async fn attempt(shared: &Shared, claimed: ClaimedEvent, span: &Span) {
                     // Someone else holds the event now; reporting would be refused.
                     tracing::warn!(error = %lost, "lease lost while the handler ran; handler stopped");
                     span.record("outcome", "lease_lost");
-                    return;
+                    return None;
                 }
             }
         }
         Err(error) => Outcome::Failed(format!("the stored body is not a webhook: {error}")),
     };
     span.record("outcome", outcome.name());
-    settle(shared, &lease, attempt, trigger, outcome).await;
+    settle(shared, lease, attempt, trigger, outcome).await
 }
 
 /// Routes and runs the handler through the same dispatch as every mode.
@@ -111,22 +144,17 @@ async fn keep_leased(queue: &dyn EventQueue, lease: &Lease, length: Duration) ->
     }
 }
 
-/// Reports the attempt to the store: ack, or a failure with its backoff.
+/// Reports a failed attempt to the store with its backoff; returns the
+/// lease of a handled event, for its batch's ack.
 async fn settle(
     shared: &Shared,
-    lease: &Lease,
+    lease: Lease,
     attempt: u32,
     trigger: &'static str,
     outcome: Outcome,
-) {
+) -> Option<Lease> {
     let error = match outcome {
-        Outcome::Handled(_) | Outcome::Unhandled | Outcome::Duplicate => {
-            match shared.queue.ack(lease).await {
-                Ok(()) => {}
-                Err(error) => tracing::warn!(%error, "ack refused; the event will run again"),
-            }
-            return;
-        }
+        Outcome::Handled(_) | Outcome::Unhandled | Outcome::Duplicate => return Some(lease),
         Outcome::Failed(error) => error,
         Outcome::Panicked => "the handler panicked".to_owned(),
         Outcome::TimedOut => {
@@ -136,7 +164,7 @@ async fn settle(
         other => format!("the attempt ended as {}", other.name()),
     };
     let retry_in = shared.config.backoff().delay(attempt);
-    match shared.queue.fail(lease, &error, retry_in).await {
+    match shared.queue.fail(&lease, &error, retry_in).await {
         Ok(FailOutcome::RetryScheduled { .. }) => {
             metrics::retry(trigger);
             tracing::warn!(attempt, ?retry_in, "attempt failed; retry scheduled");
@@ -149,4 +177,5 @@ async fn settle(
             tracing::warn!(%error, "recording the failure was refused; the lease decides")
         }
     }
+    None
 }
