@@ -1,23 +1,20 @@
 //! The acknowledge-first reading: what a receiver needs to answer a delivery
-//! it will handle later. One pass over the body validates the JSON, reads
-//! the envelope and, through the trigger's key view (`decode::key_view`),
-//! only the fields of `data` its idempotency key is built from; the rest of
-//! `data` is skipped, not typed. The typed payload is decoded later, once,
-//! by [`Event::from_bytes`](crate::Event::from_bytes).
-//!
-//! Like the envelope reading, the single pass views `data` as soon as it is
-//! reached when `trigger` came first (as CometChat sends it); otherwise, or
-//! when the single pass fails, a raw reading keeps `data` as raw JSON and
-//! views it afterwards, and its result is authoritative.
+//! it will handle later. The one reader (`decode::wire`) validates the JSON,
+//! reads the envelope and, through the trigger's key view
+//! (`decode::key_view`), only the fields of `data` its idempotency key is
+//! built from; the rest of `data` is skipped, not typed. The typed payload is
+//! decoded later, once, by [`Event::from_bytes`](crate::Event::from_bytes).
+//! When the reader kept `data` raw (data before trigger, or a single pass
+//! that failed), it is viewed afterwards.
 
-use std::fmt;
+use std::marker::PhantomData;
 
 use bytes::Bytes;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde_json::value::RawValue;
+use serde::de::Deserializer;
 
-use super::envelope::{Envelope, EnvelopeText, WireKey};
+use super::envelope::Envelope;
 use super::key_view::{KeyView, KeyViewStep};
+use super::wire::{Data, DataReading, body_text, read_body};
 use crate::error::ParseError;
 use crate::idempotency::{IdempotencyKey, KeyParts, key_from_components};
 use crate::trigger::Trigger;
@@ -54,13 +51,12 @@ impl KeyedEnvelope {
     /// exactly when [`Event::from_slice`](crate::Event::from_slice) fails,
     /// with the same error.
     pub fn read(body: &[u8]) -> Result<Self, ParseError> {
-        if body.is_empty() {
-            return Err(ParseError::Empty);
-        }
-        let text = std::str::from_utf8(body)
-            .map_err(|error| ParseError::NotUtf8 { valid_up_to: error.valid_up_to() })?;
-        let (envelope, components) =
-            read(text, Reading::SinglePass).or_else(|_| read(text, Reading::RawData))?;
+        let (envelope, data) = read_body(body_text(body)?, &KeyComponents)?;
+        let components = match data {
+            Data::InPass(components) => components,
+            Data::Raw(None) => None,
+            Data::Raw(Some(raw)) => view_key_of_data(&envelope.trigger, raw.get()),
+        };
         let key = key_from_components(&envelope, body, components.as_deref());
         Ok(Self { envelope, key })
     }
@@ -125,138 +121,24 @@ fn components<V: KeyView>(view: &V) -> Option<String> {
     Some(parts.into_components())
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reading {
-    SinglePass,
-    RawData,
-}
+/// Views `data` in the single pass, through the key view of its trigger,
+/// into the recipe's components.
+struct KeyComponents;
 
-fn read(body: &str, reading: Reading) -> Result<(Envelope, Option<String>), ParseError> {
-    let mut deserializer = serde_json::Deserializer::from_str(body);
-    let wire =
-        deserializer.deserialize_map(WireVisitor { reading }).map_err(ParseError::from_json)?;
-    deserializer.end().map_err(ParseError::from_json)?;
-    let trigger = match wire.trigger {
-        None => return Err(ParseError::MissingTrigger),
-        Some(None) => return Err(ParseError::TriggerNotString),
-        Some(Some(trigger)) => trigger,
-    };
-    let components = match wire.data {
-        WireData::Absent => None,
-        WireData::Raw(raw) => view_key_of_data(&trigger, raw.get()),
-        WireData::Viewed { components, viewed_as } if viewed_as.as_str() == trigger => components,
-        // A later duplicate `trigger` named another trigger than the one
-        // `data` was viewed for: only the raw reading can sort that out.
-        WireData::Viewed { .. } => return Err(ParseError::MissingTrigger),
-    };
-    let envelope = Envelope {
-        trigger,
-        app_id: wire.app_id,
-        region: wire.region,
-        webhook: wire.webhook,
-        bot: wire.bot,
-        origin: wire.origin.and_then(|raw| serde_json::from_str(raw.get()).ok()),
-        chat_api_version: wire.chat_api_version,
-        session_type: wire.session_type,
-    };
-    Ok((envelope, components))
-}
-
-enum WireData<'a> {
-    Absent,
-    Raw(&'a RawValue),
-    Viewed { components: Option<String>, viewed_as: Trigger },
-}
-
-struct WireEnvelope<'a> {
-    /// `Some(None)`: present but not a string.
-    trigger: Option<Option<String>>,
-    data: WireData<'a>,
-    app_id: Option<String>,
-    region: Option<String>,
-    webhook: Option<String>,
-    bot: Option<String>,
-    origin: Option<&'a RawValue>,
-    chat_api_version: Option<String>,
-    session_type: Option<String>,
-}
-
-struct WireVisitor {
-    reading: Reading,
-}
-
-impl<'de> Visitor<'de> for WireVisitor {
-    type Value = WireEnvelope<'de>;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut wire = WireEnvelope {
-            trigger: None,
-            data: WireData::Absent,
-            app_id: None,
-            region: None,
-            webhook: None,
-            bot: None,
-            origin: None,
-            chat_api_version: None,
-            session_type: None,
-        };
-        // Later duplicates win, as in the envelope reading.
-        while let Some(key) = map.next_key::<WireKey>()? {
-            let slot = match key {
-                WireKey::Trigger => {
-                    wire.trigger = Some(map.next_value_seed(EnvelopeText { numbers: false })?);
-                    continue;
-                }
-                WireKey::Data => {
-                    let known = wire.trigger.as_ref().and_then(Option::as_deref);
-                    let known = known.and_then(Trigger::from_wire);
-                    wire.data = match known {
-                        Some(trigger) if self.reading == Reading::SinglePass => WireData::Viewed {
-                            components: map.next_value_seed(ViewSeed(trigger))?,
-                            viewed_as: trigger,
-                        },
-                        _ => WireData::Raw(map.next_value()?),
-                    };
-                    continue;
-                }
-                WireKey::Origin => {
-                    wire.origin = Some(map.next_value()?);
-                    continue;
-                }
-                WireKey::AppId => &mut wire.app_id,
-                WireKey::Region => &mut wire.region,
-                WireKey::Webhook => &mut wire.webhook,
-                WireKey::Bot => &mut wire.bot,
-                WireKey::ChatApiVersion => &mut wire.chat_api_version,
-                WireKey::SessionType => &mut wire.session_type,
-                WireKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-            };
-            *slot = map.next_value_seed(EnvelopeText { numbers: true })?;
-        }
-        Ok(wire)
-    }
-}
-
-/// Views `data` for a trigger already read, in the single pass.
-struct ViewSeed(Trigger);
-
-impl<'de> DeserializeSeed<'de> for ViewSeed {
+impl DataReading for KeyComponents {
     type Value = Option<String>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        self.0.with_key_view(ViewIn(deserializer, std::marker::PhantomData))
+    fn read_known<'de, D: Deserializer<'de>>(
+        &self,
+        trigger: Trigger,
+        data: D,
+    ) -> Result<(Option<String>, Trigger), D::Error> {
+        trigger.with_key_view(ViewIn(data, PhantomData)).map(|components| (components, trigger))
     }
 }
 
 /// Runs a key view on the deserializer positioned at `data`.
-struct ViewIn<'de, D: Deserializer<'de>>(D, std::marker::PhantomData<&'de ()>);
+struct ViewIn<'de, D: Deserializer<'de>>(D, PhantomData<&'de ()>);
 
 impl<'de, D: Deserializer<'de>> KeyViewStep for ViewIn<'de, D> {
     type Output = Result<Option<String>, D::Error>;

@@ -2,9 +2,10 @@
 //! top to bottom:
 //!
 //! 1. [`decode_body`] (here): the bytes must be non-empty UTF-8;
-//! 2. `envelope`: one pass over the body reads the envelope and, when
-//!    `trigger` came first, decodes `data` straight into its type (receipts,
-//!    whose shape decides the trigger, through `receipt_shape`);
+//! 2. `wire`: one pass over the body reads the envelope and, when `trigger`
+//!    came first, reads `data` as the caller asks: `envelope` types it
+//!    straight into its payload (receipts, whose shape decides the trigger,
+//!    through `receipt_shape`), `ack_first` views only its key's fields;
 //! 3. `data`: otherwise `data` was kept raw and is decoded now, by trigger
 //!    (resolving the legacy receipts by shape), or kept as unknown or
 //!    undecodable with the reason;
@@ -21,6 +22,7 @@ pub(crate) mod lenient;
 pub(crate) mod raw_json;
 mod receipt_shape;
 mod repair;
+mod wire;
 
 pub use ack_first::KeyedEnvelope;
 pub(crate) use ack_first::view_key_of_data;
@@ -37,15 +39,10 @@ use crate::trigger::Payload;
 // place instead of being moved through a returned tuple.
 #[inline]
 pub(crate) fn decode_body(body: &[u8]) -> Result<(Envelope, Payload, Vec<SetAside>), ParseError> {
-    if body.is_empty() {
-        return Err(ParseError::Empty);
-    }
-    let text = std::str::from_utf8(body)
-        .map_err(|error| ParseError::NotUtf8 { valid_up_to: error.valid_up_to() })?;
-    let (envelope, data) = envelope::read_body(text)?;
+    let (envelope, data) = wire::read_body(wire::body_text(body)?, &envelope::TypedData)?;
     let (payload, set_aside) = match data {
-        envelope::Data::Typed(payload) => (payload, Vec::new()),
-        envelope::Data::Raw(raw) => data::decode_raw(&envelope.trigger, raw),
+        wire::Data::InPass(payload) => (payload, Vec::new()),
+        wire::Data::Raw(raw) => data::decode_raw(&envelope.trigger, raw),
     };
     for value in &set_aside {
         tracing::debug!(
