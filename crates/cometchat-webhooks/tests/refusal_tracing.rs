@@ -3,56 +3,19 @@
 
 #![cfg(feature = "testing")]
 
+mod log_capture;
+
 use std::io;
-use std::sync::{Arc, Mutex};
 
 use cometchat_webhooks::contract::{self, RequestHead};
 use cometchat_webhooks::testing::basic_auth_header;
 use cometchat_webhooks::{BasicAuth, Bytes, ReceiverConfig};
-use tracing_subscriber::fmt::MakeWriter;
+use log_capture::capture_logs;
+use tracing_subscriber::fmt::format::FmtSpan;
 
 const PASSWORD: &str = "CORRECT-HORSE-PASSWORD";
 const GUESS: &str = "WRONG-GUESS-PASSWORD";
 const BODY_TEXT: &str = "SECRET-BODY-TEXT";
-
-/// Everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().expect("not poisoned")).into_owned()
-    }
-}
-
-impl io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("not poisoned").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
-}
 
 async fn refuse(authorization: &str, body: &'static str) -> u16 {
     let config = ReceiverConfig::new(BasicAuth::new("cometchat", PASSWORD).expect("valid"));
@@ -64,7 +27,7 @@ async fn refuse(authorization: &str, body: &'static str) -> u16 {
 
 #[tokio::test]
 async fn each_refusal_is_logged_with_status_and_reason_only() {
-    let (captured, _guard) = capture_logs();
+    let (captured, _guard) = capture_logs(FmtSpan::NONE);
     assert_eq!(refuse(&basic_auth_header("cometchat", GUESS), "{}").await, 401);
     let not_json = "{\"trigger\": \"SECRET-BODY-TEXT\" oops";
     assert_eq!(refuse(&basic_auth_header("cometchat", PASSWORD), not_json).await, 400);

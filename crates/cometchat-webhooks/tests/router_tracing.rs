@@ -3,59 +3,17 @@
 
 #![cfg(all(feature = "router", feature = "testing"))]
 
+mod log_capture;
 mod router_support;
-
-use std::io;
-use std::sync::{Arc, Mutex};
 
 use cometchat_webhooks::Trigger;
 use cometchat_webhooks::payload::MessageSent;
 use cometchat_webhooks::router::{BackgroundConfig, WebhookRouter};
 use cometchat_webhooks::testing::EventBuilder;
-use tracing_subscriber::fmt::MakeWriter;
+use log_capture::capture_logs;
 use tracing_subscriber::fmt::format::FmtSpan;
 
 const SECRET_TEXT: &str = "TOP-SECRET-MESSAGE-TEXT";
-
-/// Everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().expect("not poisoned")).into_owned()
-    }
-}
-
-impl io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().expect("not poisoned").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::DEBUG)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
-}
 
 fn secret_message(id: &str) -> cometchat_webhooks::Event {
     EventBuilder::new(Trigger::MessageSent)
@@ -75,7 +33,7 @@ fn closed_spans(logs: &str) -> Vec<&str> {
 
 #[tokio::test]
 async fn one_span_per_delivery_records_identifiers_and_outcome_but_no_text() {
-    let (captured, _guard) = capture_logs();
+    let (captured, _guard) = capture_logs(FmtSpan::CLOSE);
     let router = WebhookRouter::builder()
         .on(|sent: MessageSent| async move {
             match sent.message.id.as_deref() {
@@ -104,7 +62,7 @@ async fn one_span_per_delivery_records_identifiers_and_outcome_but_no_text() {
 
 #[tokio::test]
 async fn a_queued_delivery_ends_its_span_with_the_worker_outcome() {
-    let (captured, _guard) = capture_logs();
+    let (captured, _guard) = capture_logs(FmtSpan::CLOSE);
     let router = WebhookRouter::builder()
         .on(|_sent: MessageSent| async { Ok::<_, std::convert::Infallible>(()) })
         .build_background(BackgroundConfig::new().with_workers(1));
@@ -122,7 +80,7 @@ async fn a_queued_delivery_ends_its_span_with_the_worker_outcome() {
 
 #[tokio::test]
 async fn an_unhandled_delivery_is_traced_at_debug() {
-    let (captured, _guard) = capture_logs();
+    let (captured, _guard) = capture_logs(FmtSpan::CLOSE);
     let router = WebhookRouter::builder().build();
     assert_eq!(router.handle(secret_message("1")).await.status(), 200);
 
