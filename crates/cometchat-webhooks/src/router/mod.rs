@@ -124,10 +124,7 @@ impl WebhookRouter {
     /// refuses it, and every other answer is [`handle`](Self::handle)'s.
     pub async fn handle_body(&self, body: Bytes) -> WebhookResponse {
         let Some(after_answer) = self.after_answer() else {
-            return match Event::from_bytes(body) {
-                Ok(event) => self.handle(event).await,
-                Err(error) => WebhookResponse::from(not_a_webhook(error)),
-            };
+            return self.decode_and_handle(body).await;
         };
         let read = match KeyedEnvelope::read(&body) {
             Ok(read) => read,
@@ -136,12 +133,18 @@ impl WebhookRouter {
         if read.known_trigger() == Some(Trigger::BeforeMessage) {
             // CometChat waits for the handler's outcome: decoded and
             // answered inline, as in every mode.
-            return match Event::from_bytes(body) {
-                Ok(event) => self.handle(event).await,
-                Err(error) => WebhookResponse::from(not_a_webhook(error)),
-            };
+            return self.decode_and_handle(body).await;
         }
         self.acknowledge_first(after_answer, read, body).await
+    }
+
+    /// Decodes the whole body and [`handle`](Self::handle)s it; 400 for a
+    /// body that is not a webhook.
+    async fn decode_and_handle(&self, body: Bytes) -> WebhookResponse {
+        match Event::from_bytes(body) {
+            Ok(event) => self.handle(event).await,
+            Err(error) => WebhookResponse::from(not_a_webhook(error)),
+        }
     }
 
     /// Where deliveries wait when handlers run after the answer (so the
