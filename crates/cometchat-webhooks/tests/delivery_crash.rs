@@ -38,17 +38,10 @@ fn event(index: usize) -> StoredEvent {
 /// an ordinary test run passes straight through.
 #[test]
 fn child_process() {
-    let Some(role) = child::role() else { return };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(async move {
-        let (kind, target) = role.split_once(' ').expect("a role and its target");
-        match kind {
+    child::run_role(|kind, target| async move {
+        match kind.as_str() {
             "enqueue-redb" => {
-                let store = RedbStore::open(target, &QueueConfig::new()).expect("the child opens");
+                let store = RedbStore::open(&target, &QueueConfig::new()).expect("the child opens");
                 enqueue_until_killed(Arc::new(store)).await;
             }
             "enqueue-redis" => {
@@ -58,7 +51,8 @@ fn child_process() {
                 enqueue_until_killed(Arc::new(store)).await;
             }
             "hold-redb" => {
-                let _store = RedbStore::open(target, &QueueConfig::new()).expect("the child opens");
+                let _store =
+                    RedbStore::open(&target, &QueueConfig::new()).expect("the child opens");
                 println!("open {target}");
                 tokio::time::sleep(Duration::from_secs(120)).await;
             }

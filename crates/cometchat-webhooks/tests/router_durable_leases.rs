@@ -208,23 +208,9 @@ async fn wait_for_state(
 /// and never finishes, until the parent kills the process.
 #[test]
 fn child_process() {
-    let Some(role) = child::role() else { return };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(async move {
-        let (kind, target) = role.split_once(' ').expect("a role and its target");
-        let queue: Arc<dyn EventQueue> = match kind {
-            "hang-redb" => Arc::new(RedbStore::open(target, &queue_config()).expect("opens")),
-            "hang-redis" => Arc::new(
-                RedisStore::connect(RedisConfig::new(target), &queue_config())
-                    .await
-                    .expect("connects"),
-            ),
-            other => panic!("unknown child role {other}"),
-        };
+    child::run_role(|kind, target| async move {
+        let engine = kind.strip_prefix("hang-").expect("a hang-ENGINE role");
+        let queue = delivery_support::open_queue(engine, &target, &queue_config()).await;
         let router = WebhookRouter::builder()
             .on_with_delivery(|_sent: MessageSent, delivery: Delivery| async move {
                 println!("started {}", delivery.idempotency_key());

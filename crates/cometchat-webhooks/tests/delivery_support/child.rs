@@ -15,6 +15,25 @@ pub fn role() -> Option<String> {
     std::env::var(ROLE_VAR).ok()
 }
 
+/// Runs this process's role, when it is a child started with one: on a
+/// two-thread runtime, `run(kind, target)` for a role `"KIND TARGET"`. An
+/// ordinary test run returns at once.
+pub fn run_role<Run, Done>(run: Run)
+where
+    Run: FnOnce(String, String) -> Done,
+    Done: std::future::Future<Output = ()>,
+{
+    let Some(role) = role() else { return };
+    let (kind, target) = role.split_once(' ').expect("a role and its target");
+    let (kind, target) = (kind.to_owned(), target.to_owned());
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(run(kind, target));
+}
+
 /// A running child and the lines it prints.
 pub struct ChildProcess {
     process: Child,
