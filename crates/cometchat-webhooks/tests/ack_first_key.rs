@@ -155,6 +155,24 @@ fn mutate(body: &mut Value, path: &[Value], mutation: Mutation) {
     }
 }
 
+/// Every single mutation of every bundled body, in turn: the proptest
+/// below pairs and re-orders them at random, this tries each one.
+#[test]
+fn every_single_mutation_gets_the_eager_key() {
+    let mutations = (0..12).map(Mutation::Replace).chain([Mutation::Remove]);
+    let mutations: Vec<Mutation> = mutations.collect();
+    for (_, body) in bodies() {
+        for path in paths(&body) {
+            for &mutation in &mutations {
+                let mut mutated = body.clone();
+                mutate(&mut mutated, &path, mutation);
+                assert_same_answer(mutated.to_string().as_bytes())
+                    .unwrap_or_else(|error| panic!("{mutation:?} at {path:?}: {error}"));
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2048))]
 

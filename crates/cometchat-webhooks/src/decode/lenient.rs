@@ -47,6 +47,42 @@ where
     Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
+/// A struct field that CometChat sometimes sends as `null`: an object
+/// decodes as the struct, `null` as its default, and anything else is a
+/// misfit. Unlike [`default_on_null`], an array is refused rather than read
+/// as the struct's fields by position (which serde's derive allows), so an
+/// array sent where an object belongs never fills fields with the wrong
+/// values.
+pub(crate) fn object_or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    deserializer.deserialize_any(ObjectOrDefault(std::marker::PhantomData))
+}
+
+struct ObjectOrDefault<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for ObjectOrDefault<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("an object or null")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+        Ok(T::default())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<T, E> {
+        Ok(T::default())
+    }
+}
+
 /// Wraps a visitor so that `null` (or a unit) becomes `None`.
 struct OptionVisitor<V>(V);
 

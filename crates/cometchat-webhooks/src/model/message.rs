@@ -41,7 +41,7 @@ pub struct Message {
     #[serde(rename = "type")]
     pub message_type: Option<MessageType>,
     /// Content.
-    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    #[serde(default, deserialize_with = "lenient::object_or_default")]
     pub data: MessageData,
     /// Sent, seconds.
     pub sent_at: Option<Timestamp>,

@@ -70,7 +70,7 @@ pub struct ParticipantChange {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub session_id: Option<String>,
     /// Who joined or left.
-    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    #[serde(default, deserialize_with = "lenient::object_or_default")]
     pub occupant: Occupant,
     /// The participant's starting settings (joins only).
     #[serde(rename = "initial_config")]

@@ -59,7 +59,7 @@ shared_shape! {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AfterConnectionStatusChanged {
     /// The user and their new status.
-    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    #[serde(default, deserialize_with = "lenient::object_or_default")]
     pub user: PresenceUser,
     /// The connection event.
     pub event: Option<PresenceEvent>,

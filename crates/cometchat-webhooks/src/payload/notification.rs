@@ -32,10 +32,10 @@ pub struct NotificationRecipient {
 #[serde(rename_all = "camelCase")]
 pub struct PushNotificationPayloadGenerated {
     /// Recipient.
-    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    #[serde(default, deserialize_with = "lenient::object_or_default")]
     pub to: NotificationRecipient,
     /// What to show.
-    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    #[serde(default, deserialize_with = "lenient::object_or_default")]
     pub notification_details: NotificationDetails,
 }
 
@@ -147,7 +147,7 @@ impl DigestParty {
 #[serde(rename_all = "camelCase")]
 pub struct EmailNotificationPayloadGenerated {
     /// Recipient.
-    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    #[serde(default, deserialize_with = "lenient::object_or_default")]
     pub to: NotificationRecipient,
     /// Unread messages.
     #[serde(default, deserialize_with = "lenient::default_on_null")]
@@ -166,7 +166,7 @@ pub struct EmailNotificationPayloadGenerated {
 #[serde(rename_all = "camelCase")]
 pub struct SmsNotificationPayloadGenerated {
     /// Recipient.
-    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    #[serde(default, deserialize_with = "lenient::object_or_default")]
     pub to: NotificationRecipient,
     /// Unread messages.
     #[serde(default, deserialize_with = "lenient::default_on_null")]

@@ -30,7 +30,7 @@ pub struct Receipt {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub message_sender: Option<String>,
     /// What is being receipted.
-    #[serde(default, deserialize_with = "lenient::default_on_null")]
+    #[serde(default, deserialize_with = "lenient::object_or_default")]
     pub body: ReceiptBody,
 }
 
