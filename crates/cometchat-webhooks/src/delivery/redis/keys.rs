@@ -10,7 +10,7 @@ pub(super) struct Keys {
     pub(super) retries: String,
     pub(super) dead: String,
     pub(super) fence: String,
-    pub(super) cursor: String,
+    pub(super) reclaim_due: String,
     pub(super) event_prefix: String,
 }
 
@@ -22,7 +22,7 @@ impl Keys {
             retries: format!("{base}:retries"),
             dead: format!("{base}:dead"),
             fence: format!("{base}:fence"),
-            cursor: format!("{base}:reclaim-cursor"),
+            reclaim_due: format!("{base}:reclaim-due"),
             event_prefix: format!("{base}:event:"),
             base,
         }
@@ -56,7 +56,7 @@ mod tests {
             &keys.retries,
             &keys.dead,
             &keys.fence,
-            &keys.cursor,
+            &keys.reclaim_due,
             &keys.event("message_sent/a/b/message.id=1"),
             &keys.seen("k"),
             &keys.dedupe("k"),

@@ -37,6 +37,11 @@ const OPERATOR_PAGE: usize = 500;
 /// Events one claim or ack script call handles at most, so one call keeps
 /// the server busy for a bounded time.
 const MAX_CLAIM_BATCH: usize = 256;
+/// The longest an expired lease waits, after it expires, for a claim to
+/// hand it out again (when claims come at all): claims look for expired
+/// leases once per this or per the lease, whichever is shorter, rather
+/// than walking the pending entries on every call.
+const MAX_RECLAIM_DELAY: Duration = Duration::from_secs(1);
 
 /// The durable queue and dedupe store in Redis (7.0 or later), for
 /// receivers running as several instances.
@@ -44,8 +49,11 @@ const MAX_CLAIM_BATCH: usize = 256;
 /// - Events wait in a stream read through a consumer group (one per
 ///   application); each process is a consumer with a unique name. Leases
 ///   are the group's pending entries: a lease expires when its entry has
-///   been idle longer than the claimer's lease, and `XAUTOCLAIM` hands it
-///   to the next claimer. Renewing resets the idle time.
+///   been idle longer than the claimer's lease, and a later claim (of any
+///   instance) hands it out again, within the claimer's lease or one
+///   second after it expired, whichever is shorter: claims look for
+///   expired leases once per that time, not on every call. Renewing
+///   resets the idle time.
 /// - Each operation is one Lua script, so dedupe + backlog check + append,
 ///   claim + attempt count + fencing, and ack/fail/renew with their
 ///   ownership checks (fencing token, entry id and pending-entry owner)
@@ -261,14 +269,15 @@ impl RedisStore {
             .key(&self.keys.retries)
             .key(&self.keys.dead)
             .key(&self.keys.fence)
-            .key(&self.keys.cursor)
+            .key(&self.keys.reclaim_due)
             .arg(&self.group)
             .arg(&self.consumer)
             .arg(millis(lease).max(1))
             .arg(self.max_attempts)
             .arg(&self.keys.event_prefix)
             .arg(LEASE_EXPIRED)
-            .arg(max.clamp(1, MAX_CLAIM_BATCH));
+            .arg(max.clamp(1, MAX_CLAIM_BATCH))
+            .arg(millis(lease.min(MAX_RECLAIM_DELAY)).max(1));
         type Claimed = (String, String, Vec<u8>, u64, u32, u64, String, u64);
         let claimed: Vec<Claimed> = self.script(invocation).await?;
         Ok(claimed

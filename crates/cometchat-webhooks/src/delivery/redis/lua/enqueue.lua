@@ -2,7 +2,7 @@
 -- KEYS[1] stream, KEYS[2] retries, KEYS[3] event hash, KEYS[4] seen marker.
 -- ARGV[1] key, ARGV[2] trigger, ARGV[3] body, ARGV[4] received_ms,
 -- ARGV[5] backlog limit, ARGV[6] dedupe window ms.
-if redis.call('EXISTS', KEYS[3]) == 1 or redis.call('EXISTS', KEYS[4]) == 1 then
+if redis.call('EXISTS', KEYS[3], KEYS[4]) > 0 then
   return 'duplicate'
 end
 local live = redis.call('XLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2])
