@@ -61,12 +61,15 @@ end
 
 -- Expired leases. Scanning the pending entries walks all of them, so it
 -- runs only when due: a scan that finds fewer than it may take has seen
--- every expired lease, and the next one is due ARGV[8] ms later. A lease
--- that expires meanwhile waits at most that long (for the next claim).
-local due = tonumber(redis.call('GET', scan_due) or '0') or 0
+-- every expired lease, and the next one is due ARGV[8] ms later (no
+-- longer than a lease), so a lease that expires meanwhile waits at most
+-- that long for the next claim. With nothing in flight no lease can
+-- expire before the next scan, and nothing is written: an idle poll
+-- writes nothing (and, with `appendfsync always`, costs no fsync).
+local due = tonumber(redis.call('GET', scan_due)) or 0
 if now >= due then
   local expired = redis.call('XPENDING', stream, group, 'IDLE', lease_ms, '-', '+', wanted)
-  if #expired < wanted then
+  if #expired < wanted and redis.call('XPENDING', stream, group)[1] > 0 then
     redis.call('SET', scan_due, now + tonumber(ARGV[8]))
   end
   if #expired > 0 then
