@@ -50,10 +50,10 @@ const MAX_RECLAIM_DELAY: Duration = Duration::from_secs(1);
 ///   application); each process is a consumer with a unique name. Leases
 ///   are the group's pending entries: a lease expires when its entry has
 ///   been idle longer than the claimer's lease, and a later claim (of any
-///   instance) hands it out again, within the claimer's lease or one
-///   second after it expired, whichever is shorter: claims look for
-///   expired leases once per that time, not on every call. Renewing
-///   resets the idle time.
+///   instance) hands it out again. Claims look for expired leases once a
+///   second (once per lease when the lease is shorter), not on every
+///   call, so while claims come an expired lease waits at most that long
+///   to be handed out. Renewing resets the idle time.
 /// - Each operation is one Lua script, so dedupe + backlog check + append,
 ///   claim + attempt count + fencing, and ack/fail/renew with their
 ///   ownership checks (fencing token, entry id and pending-entry owner)
