@@ -72,7 +72,7 @@ fn answers(event: &Event) -> (Option<String>, Option<String>, Option<i64>, Optio
 
 fn recipe_key(event: &Event) -> Option<IdempotencyKey> {
     let key = event.idempotency_key();
-    (!key.as_str().contains("/sha256=")).then_some(key)
+    (!key.as_str().contains("/xxh3=")).then_some(key)
 }
 
 fn decode_value(value: &Value) -> Event {

@@ -8,7 +8,7 @@ use super::event_facts::{Facts, millis, recipient, uid};
 use super::shared_shape::shared_shape;
 use crate::decode::key_view::{KeyView, Leaf, Node, Text, UidView, node_uid};
 use crate::decode::lenient;
-use crate::idempotency::KeyParts;
+use crate::idempotency::{KeyParts, KeyValue};
 use crate::model::{Group, GroupScope, Millis, ReceiverType, Recipient, Timestamp, User};
 
 /// `data` of every group trigger.
@@ -117,19 +117,26 @@ where
 /// Member uids in order, each with its scope when it has one.
 struct MemberList<Members>(Members);
 
-impl<'a, Members> std::fmt::Display for MemberList<Members>
+impl<'a, Members> KeyValue for MemberList<Members>
 where
     Members: Iterator<Item = (&'a str, Option<&'a GroupScope>)> + Clone,
 {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn write_to(&self, out: &mut String) {
         for (index, (member, scope)) in self.0.clone().enumerate() {
-            let separator = if index == 0 { "" } else { "," };
-            write!(formatter, "{separator}{}", member.replace(',', "%2C"))?;
+            if index > 0 {
+                out.push(',');
+            }
+            for (chunk_index, chunk) in member.split(',').enumerate() {
+                if chunk_index > 0 {
+                    out.push_str("%2C");
+                }
+                out.push_str(chunk);
+            }
             if let Some(scope) = scope {
-                write!(formatter, ":{scope}")?;
+                out.push(':');
+                scope.write_to(out);
             }
         }
-        Ok(())
     }
 }
 
