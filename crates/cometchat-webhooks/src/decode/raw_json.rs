@@ -60,9 +60,15 @@ pub(crate) fn opt_open_ended<'de, D: Deserializer<'de>>(
 }
 
 /// Whether the arrays and objects of valid JSON `text` nest at most `limit`
-/// deep. Text too short to nest that deep is not scanned.
+/// deep. Text too short to nest that deep, or with too few brackets to, is
+/// not walked: counting the opening brackets is one fast pass, while the
+/// walk must follow strings byte by byte.
 fn nests_within(text: &str, limit: usize) -> bool {
     if text.len() <= 2 * limit {
+        return true;
+    }
+    let openings = text.bytes().filter(|&byte| byte == b'[' || byte == b'{').count();
+    if openings <= limit {
         return true;
     }
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);

@@ -130,8 +130,8 @@ pub struct MessageData {
     #[serde(alias = "custom_data")]
     #[serde(default, deserialize_with = "raw_json::opt_open_ended")]
     pub custom_data: Option<RawJson>,
-    /// Mentioned users, keyed by uid.
-    pub mentions: Option<BTreeMap<String, User>>,
+    /// Mentioned users, keyed by uid (boxed, as users in payloads are).
+    pub mentions: Option<BTreeMap<String, Box<User>>>,
     /// Moderation verdict.
     pub moderation: Option<MessageModeration>,
     /// Reaction counts (`[{reaction, count, reactedByMe}]`).

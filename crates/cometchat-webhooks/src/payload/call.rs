@@ -16,7 +16,7 @@ pub struct CallSignal {
     /// The call message (`category: "call"`). Its `sender`/`receiver` are
     /// who performed this action; the original caller and callee are on
     /// [`CallSignal::call_entity`].
-    pub call: Message,
+    pub call: Box<Message>,
 }
 
 impl CallSignal {

@@ -18,9 +18,9 @@ pub struct GroupChange {
     pub group: Group,
     /// The members concerned, keyed by uid (with `scope` / `oldScope`).
     #[serde(default, deserialize_with = "lenient::default_on_null")]
-    pub members: BTreeMap<String, User>,
+    pub members: BTreeMap<String, Box<User>>,
     /// Who made the change (absent for joins, leaves and creation).
-    pub by: Option<User>,
+    pub by: Option<Box<User>>,
 }
 
 shared_shape! {
@@ -70,7 +70,7 @@ fn group_key(change: &GroupChange, kind: GroupKey, parts: &mut KeyParts) -> Opti
         updated_at: group.updated_at,
         owner: group.owner.as_deref(),
         members: MemberList(members),
-        by: uid(change.by.as_ref()),
+        by: uid(change.by.as_deref()),
     };
     fields.key(kind, parts)
 }
@@ -155,7 +155,7 @@ macro_rules! group_facts {
                     (Some(only), None) => Some(only.as_str()),
                     _ => None,
                 };
-                uid(self.by.as_ref()).or(only_member)
+                uid(self.by.as_deref()).or(only_member)
             }
 
             fn recipient(&self) -> Option<Recipient<'_>> {

@@ -15,7 +15,7 @@ use crate::model::{Entity, Message, Millis, Recipient, Timestamp, User};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessagePayload {
     /// The message.
-    pub message: Message,
+    pub message: Box<Message>,
 }
 
 shared_shape! {
@@ -41,7 +41,7 @@ impl MessagePayload {
 
     /// The action message, when the documented wrapper shape arrived.
     pub(crate) fn action_wrapper(&self) -> Option<&Message> {
-        self.message.action_target().map(|_| &self.message)
+        self.message.action_target().map(|_| &*self.message)
     }
 
     /// The acted-on message's sender, else the action message's.
@@ -141,9 +141,9 @@ impl MessageDeleted {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessagePinChange {
     /// The pinned or unpinned message.
-    pub message: Option<Message>,
+    pub message: Option<Box<Message>>,
     /// Who pinned or unpinned it.
-    pub by: Option<User>,
+    pub by: Option<Box<User>>,
 }
 
 shared_shape! {
@@ -164,7 +164,7 @@ pub struct ConversationPinChange {
     /// The conversation object, as sent.
     pub conversation: Option<RawJson>,
     /// Who pinned or unpinned it.
-    pub by: Option<User>,
+    pub by: Option<Box<User>>,
 }
 
 shared_shape! {
@@ -193,7 +193,7 @@ pub struct Reaction {
     /// When, seconds.
     pub reacted_at: Option<Timestamp>,
     /// The reacting user.
-    pub reacted_by: Option<User>,
+    pub reacted_by: Option<Box<User>>,
 }
 
 /// `data` of the reaction triggers: `{ "reaction": {…} }`.
@@ -219,7 +219,7 @@ macro_rules! message_facts {
             type KeyView = MessageKeyView;
 
             fn message(&self) -> Option<&Message> {
-                Some(&self.message)
+                Some(&*self.message)
             }
 
             fn key(&self, parts: &mut KeyParts) -> Option<()> {
@@ -302,11 +302,11 @@ macro_rules! pin_facts {
             type KeyView = PinKeyView;
 
             fn message(&self) -> Option<&Message> {
-                self.0.message.as_ref()
+                self.0.message.as_deref()
             }
 
             fn sender_uid(&self) -> Option<&str> {
-                uid(self.by.as_ref()).or_else(|| Facts::message(self)?.sender.as_deref())
+                uid(self.by.as_deref()).or_else(|| Facts::message(self)?.sender.as_deref())
             }
 
             fn occurred_at(&self) -> Option<Timestamp<Millis>> {
@@ -318,7 +318,7 @@ macro_rules! pin_facts {
                 let message = Facts::message(self)?;
                 parts.part("message.id", message.id.as_deref()?);
                 parts.part("updatedAt", message.updated_at?);
-                parts.part("by", uid(self.by.as_ref())?);
+                parts.part("by", uid(self.by.as_deref())?);
                 Some(())
             }
         }
@@ -334,7 +334,7 @@ macro_rules! conversation_pin_facts {
             type KeyView = crate::decode::key_view::BodyHashOnly;
 
             fn sender_uid(&self) -> Option<&str> {
-                uid(self.by.as_ref())
+                uid(self.by.as_deref())
             }
 
             fn recipient(&self) -> Option<Recipient<'_>> {
@@ -362,7 +362,7 @@ macro_rules! reaction_facts {
             type KeyView = ReactionKeyView;
 
             fn sender_uid(&self) -> Option<&str> {
-                self.reaction.uid.as_deref().or(uid(self.reaction.reacted_by.as_ref()))
+                self.reaction.uid.as_deref().or(uid(self.reaction.reacted_by.as_deref()))
             }
 
             fn recipient(&self) -> Option<Recipient<'_>> {

@@ -15,7 +15,7 @@ use crate::model::{
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModerationVerdict {
     /// The moderated message (`data.moderation.status` holds the verdict).
-    pub message: Message,
+    pub message: Box<Message>,
     /// The conditions and rules that matched.
     #[serde(default, deserialize_with = "lenient::default_on_null")]
     pub moderation: Vec<ModerationMatch>,

@@ -44,7 +44,7 @@ pub struct ReceiptBody {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub message_id: Option<String>,
     /// The user who delivered or read it.
-    pub user: Option<User>,
+    pub user: Option<Box<User>>,
     /// When, seconds.
     pub timestamp: Option<Timestamp>,
 }
@@ -72,7 +72,7 @@ macro_rules! receipt_facts {
             type KeyView = ReceiptKeyView<$per_user, $per_user>;
 
             fn sender_uid(&self) -> Option<&str> {
-                self.sender.as_deref().or(uid(self.body.user.as_ref()))
+                self.sender.as_deref().or(uid(self.body.user.as_deref()))
             }
 
             fn recipient(&self) -> Option<Recipient<'_>> {
@@ -90,7 +90,7 @@ macro_rules! receipt_facts {
             fn key(&self, parts: &mut KeyParts) -> Option<()> {
                 parts.part("messageId", self.body.message_id.as_deref()?);
                 if $per_user {
-                    parts.part("user", uid(self.body.user.as_ref()).or(self.sender.as_deref())?);
+                    parts.part("user", uid(self.body.user.as_deref()).or(self.sender.as_deref())?);
                 }
                 parts.part("action", self.body.action.as_ref()?);
                 Some(())

@@ -16,9 +16,9 @@ use crate::model::{ConnectionAction, Millis, Recipient, Timestamp, User, UserSta
 pub struct BlockChange {
     /// The blocked or unblocked users, keyed by uid.
     #[serde(default, deserialize_with = "lenient::default_on_null")]
-    pub users: BTreeMap<String, User>,
+    pub users: BTreeMap<String, Box<User>>,
     /// Who blocked or unblocked them.
-    pub by: Option<User>,
+    pub by: Option<Box<User>>,
 }
 
 shared_shape! {
@@ -36,7 +36,7 @@ pub struct UserConnectionStatusChanged {
     /// When, milliseconds.
     pub timestamp: Option<Timestamp<Millis>>,
     /// The user.
-    pub user: User,
+    pub user: Box<User>,
     /// Online or offline.
     pub status: Option<UserStatus>,
     /// The connection that changed.
@@ -93,7 +93,7 @@ macro_rules! block_facts {
             type KeyView = BodyHashOnly;
 
             fn sender_uid(&self) -> Option<&str> {
-                uid(self.by.as_ref())
+                uid(self.by.as_deref())
             }
 
             fn recipient(&self) -> Option<Recipient<'_>> {
