@@ -5,6 +5,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
+
 use super::clock::{Clock, SystemClock, from_unix_millis, millis, unix_millis};
 use super::config::QueueConfig;
 use super::dedupe::{DedupeClaim, DedupeStore, DedupeToken};
@@ -117,7 +119,7 @@ impl EventQueue for MemoryStore {
     }
 
     fn show<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<EventDetails>> {
-        self.run(|tables, _, _| Ok(tables.events.get(key).map(|record| record.details(key))))
+        self.run(|tables, _, _| ledger::show(tables, key))
     }
 
     fn redrive<'a>(&'a self, key: &'a str) -> StoreFuture<'a, bool> {
@@ -166,6 +168,7 @@ impl fmt::Debug for MemoryStore {
 #[derive(Default)]
 struct MemoryTables {
     events: HashMap<String, EventRecord>,
+    bodies: HashMap<u64, Bytes>,
     indexes: HashMap<Index, BTreeMap<IndexKey, String>>,
     seen: HashMap<String, u64>,
     dedupe: HashMap<String, DedupeRecord>,
@@ -184,6 +187,20 @@ impl Tables for MemoryTables {
 
     fn remove_event(&mut self, key: &str) -> Result<(), DeliveryError> {
         self.events.remove(key);
+        Ok(())
+    }
+
+    fn body(&mut self, id: u64) -> Result<Option<Bytes>, DeliveryError> {
+        Ok(self.bodies.get(&id).cloned())
+    }
+
+    fn put_body(&mut self, id: u64, body: &Bytes) -> Result<(), DeliveryError> {
+        self.bodies.insert(id, body.clone());
+        Ok(())
+    }
+
+    fn remove_body(&mut self, id: u64) -> Result<(), DeliveryError> {
+        self.bodies.remove(&id);
         Ok(())
     }
 

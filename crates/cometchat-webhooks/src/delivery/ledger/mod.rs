@@ -9,7 +9,9 @@ mod ops;
 mod record;
 
 pub(crate) use ops::*;
-pub(crate) use record::{EventRecord, RecordHeader, RecordState};
+pub(crate) use record::{EventRecord, RecordState};
+
+use bytes::Bytes;
 
 use super::error::DeliveryError;
 
@@ -64,6 +66,11 @@ pub(crate) trait Tables {
     fn event(&mut self, key: &str) -> Result<Option<EventRecord>, DeliveryError>;
     fn put_event(&mut self, key: &str, record: &EventRecord) -> Result<(), DeliveryError>;
     fn remove_event(&mut self, key: &str) -> Result<(), DeliveryError>;
+
+    /// An event's body, stored once under its record's `body_id`.
+    fn body(&mut self, id: u64) -> Result<Option<Bytes>, DeliveryError>;
+    fn put_body(&mut self, id: u64, body: &Bytes) -> Result<(), DeliveryError>;
+    fn remove_body(&mut self, id: u64) -> Result<(), DeliveryError>;
 
     fn index_insert(&mut self, index: Index, at: IndexKey, key: &str) -> Result<(), DeliveryError>;
     fn index_remove(&mut self, index: Index, at: IndexKey) -> Result<(), DeliveryError>;
