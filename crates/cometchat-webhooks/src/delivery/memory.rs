@@ -5,6 +5,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
+
 use super::clock::{Clock, SystemClock, from_unix_millis, millis, unix_millis};
 use super::config::QueueConfig;
 use super::dedupe::{DedupeClaim, DedupeStore, DedupeToken};
@@ -117,7 +119,7 @@ impl EventQueue for MemoryStore {
     }
 
     fn show<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<EventDetails>> {
-        self.run(|tables, _, _| Ok(tables.events.get(key).map(|record| record.details(key))))
+        self.run(|tables, _, _| ledger::show(tables, key))
     }
 
     fn redrive<'a>(&'a self, key: &'a str) -> StoreFuture<'a, bool> {
@@ -166,6 +168,7 @@ impl fmt::Debug for MemoryStore {
 #[derive(Default)]
 struct MemoryTables {
     events: HashMap<String, EventRecord>,
+    bodies: BTreeMap<u64, (String, Bytes)>,
     indexes: HashMap<Index, BTreeMap<IndexKey, String>>,
     seen: HashMap<String, u64>,
     dedupe: HashMap<String, DedupeRecord>,
@@ -185,6 +188,29 @@ impl Tables for MemoryTables {
     fn remove_event(&mut self, key: &str) -> Result<(), DeliveryError> {
         self.events.remove(key);
         Ok(())
+    }
+
+    fn body(&mut self, id: u64) -> Result<Option<Bytes>, DeliveryError> {
+        Ok(self.bodies.get(&id).map(|(_, body)| body.clone()))
+    }
+
+    fn put_body(&mut self, id: u64, key: &str, body: &Bytes) -> Result<(), DeliveryError> {
+        self.bodies.insert(id, (key.to_owned(), body.clone()));
+        Ok(())
+    }
+
+    fn remove_body(&mut self, id: u64) -> Result<(), DeliveryError> {
+        self.bodies.remove(&id);
+        Ok(())
+    }
+
+    fn body_keys(&mut self, first: u64, limit: usize) -> Result<Vec<(u64, String)>, DeliveryError> {
+        Ok(self
+            .bodies
+            .range(first..)
+            .take(limit)
+            .map(|(id, (key, _))| (*id, key.clone()))
+            .collect())
     }
 
     fn index_insert(&mut self, index: Index, at: IndexKey, key: &str) -> Result<(), DeliveryError> {

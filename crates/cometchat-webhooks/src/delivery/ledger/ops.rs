@@ -1,15 +1,18 @@
 //! The operations of the queue and the dedupe store over [`Tables`].
 
+use bytes::Bytes;
+
 use super::{
-    Counter, DEDUPE_PREFIX, DedupeRecord, EventRecord, Index, IndexKey, RecordHeader, RecordState,
-    SEEN_PREFIX, Tables,
+    Counter, DEDUPE_PREFIX, DedupeRecord, EventRecord, Index, IndexKey, RecordState, SEEN_PREFIX,
+    Tables,
 };
 use crate::delivery::clock::from_unix_millis;
 use crate::delivery::config::QueueConfig;
 use crate::delivery::dedupe::{DedupeClaim, DedupeToken};
 use crate::delivery::error::DeliveryError;
 use crate::delivery::event::{
-    ClaimedEvent, DeadLetter, EnqueueOutcome, FailOutcome, Lease, QueueStats, StoredEvent,
+    ClaimedEvent, DeadLetter, EnqueueOutcome, EventDetails, FailOutcome, Lease, QueueStats,
+    StoredEvent,
 };
 
 type Result<T> = std::result::Result<T, DeliveryError>;
@@ -59,15 +62,14 @@ pub(crate) fn enqueue(
     }
     let seq = next(tables, Counter::NextSeq)?;
     let record = EventRecord {
-        header: RecordHeader {
-            trigger: event.trigger.clone(),
-            received_ms: crate::delivery::clock::unix_millis(event.received_at),
-            attempts: 0,
-            state: RecordState::Waiting { seq },
-            last_error: None,
-        },
-        body: event.body.clone(),
+        trigger: event.trigger.clone(),
+        received_ms: crate::delivery::clock::unix_millis(event.received_at),
+        attempts: 0,
+        state: RecordState::New,
+        last_error: None,
+        body_id: seq,
     };
+    tables.put_body(seq, key, &event.body)?;
     enter_state(tables, key, &record)?;
     tables.put_event(key, &record)?;
     let until = now_ms.saturating_add(rules.dedupe_window_ms);
@@ -82,40 +84,11 @@ pub(crate) fn claim(
     now_ms: u64,
     lease_ms: u64,
 ) -> Result<Option<ClaimedEvent>> {
-    loop {
-        let Some((key, mut record, expired_lease)) = next_claimable(tables, now_ms)? else {
-            return Ok(None);
-        };
-        leave_state(tables, &record)?;
-        record.header.attempts = record.header.attempts.saturating_add(1);
-        if expired_lease {
-            record.header.last_error = Some(LEASE_EXPIRED.to_owned());
-        }
-        if record.header.attempts > rules.max_attempts {
-            // Claimed as often as allowed without an outcome: each earlier
-            // claim's worker vanished (crashed on this event, perhaps).
-            record.header.attempts = rules.max_attempts;
-            let seq = next(tables, Counter::NextSeq)?;
-            record.header.state = RecordState::Dead { at_ms: now_ms, seq };
-            enter_state(tables, &key, &record)?;
-            tables.put_event(&key, &record)?;
-            continue;
-        }
-        let token = next(tables, Counter::NextToken)?;
-        let until_ms = now_ms.saturating_add(lease_ms);
-        record.header.state = RecordState::InFlight { token, until_ms };
-        enter_state(tables, &key, &record)?;
-        tables.put_event(&key, &record)?;
-        return Ok(Some(ClaimedEvent {
-            event: record.event(&key),
-            attempt: record.header.attempts,
-            lease: Lease::new(key, token, String::new()),
-            lease_expires_at: from_unix_millis(until_ms),
-        }));
-    }
+    Ok(claim_batch(tables, rules, now_ms, lease_ms, 1)?.pop())
 }
 
-/// Up to `max` claims in one transaction, each as [`claim`] makes it.
+/// Up to `max` claims in one transaction, in the order single claims
+/// would make them.
 pub(crate) fn claim_batch(
     tables: &mut impl Tables,
     rules: Rules,
@@ -125,32 +98,131 @@ pub(crate) fn claim_batch(
 ) -> Result<Vec<ClaimedEvent>> {
     let mut claimed = Vec::new();
     while claimed.len() < max {
-        match claim(tables, rules, now_ms, lease_ms)? {
-            Some(event) => claimed.push(event),
-            None => break,
+        let candidates = claimable(tables, now_ms, max - claimed.len())?;
+        if candidates.is_empty() {
+            break;
+        }
+        // A candidate that dead-letters takes no place: look again.
+        for (key, record, expired_lease) in candidates {
+            if let Some(event) =
+                claim_one(tables, rules, now_ms, lease_ms, key, record, expired_lease)?
+            {
+                claimed.push(event);
+            }
         }
     }
     Ok(claimed)
 }
 
-/// An expired lease first (its worker is gone), then a due retry, then
-/// the oldest waiting event.
-fn next_claimable(
+/// Claims one candidate, or dead-letters it when it was claimed as often
+/// as allowed without an outcome.
+fn claim_one(
+    tables: &mut impl Tables,
+    rules: Rules,
+    now_ms: u64,
+    lease_ms: u64,
+    key: String,
+    mut record: EventRecord,
+    expired_lease: bool,
+) -> Result<Option<ClaimedEvent>> {
+    leave_state(tables, &record)?;
+    record.attempts = record.attempts.saturating_add(1);
+    if expired_lease {
+        record.last_error = Some(LEASE_EXPIRED.to_owned());
+    }
+    if record.attempts > rules.max_attempts {
+        // Each earlier claim's worker vanished (crashed on this event,
+        // perhaps).
+        record.attempts = rules.max_attempts;
+        let seq = next(tables, Counter::NextSeq)?;
+        record.state = RecordState::Dead { at_ms: now_ms, seq };
+        enter_state(tables, &key, &record)?;
+        tables.put_event(&key, &record)?;
+        return Ok(None);
+    }
+    let token = next(tables, Counter::NextToken)?;
+    let until_ms = now_ms.saturating_add(lease_ms);
+    record.state = RecordState::InFlight { token, until_ms };
+    enter_state(tables, &key, &record)?;
+    tables.put_event(&key, &record)?;
+    let body = body_of(tables, &key, &record)?;
+    Ok(Some(ClaimedEvent {
+        event: record.event(&key, body),
+        attempt: record.attempts,
+        lease: Lease::new(key, token, String::new()),
+        lease_expires_at: from_unix_millis(until_ms),
+    }))
+}
+
+/// Up to `limit` claimable events in claim order: expired leases first
+/// (their workers are gone), then due retries, then the waiting ones in
+/// arrival order.
+fn claimable(
     tables: &mut impl Tables,
     now_ms: u64,
-) -> Result<Option<(String, EventRecord, bool)>> {
-    let sources = [(Index::Leases, now_ms), (Index::Scheduled, now_ms), (Index::Ready, u64::MAX)];
-    for (index, max_first) in sources {
-        if let Some((at, key)) = tables.index_scan(index, max_first, 1)?.pop() {
-            let Some(record) = tables.event(&key)? else {
-                return Err(DeliveryError::Corrupt {
-                    reason: format!("index entry {at:?} names `{key}`, which is not stored"),
-                });
-            };
-            return Ok(Some((key, record, index == Index::Leases)));
+    limit: usize,
+) -> Result<Vec<(String, EventRecord, bool)>> {
+    let mut found = Vec::new();
+    for index in [Index::Leases, Index::Scheduled] {
+        if found.len() >= limit {
+            break;
+        }
+        for (at, key) in tables.index_scan(index, now_ms, limit - found.len())? {
+            let record = stored(tables, at, &key)?;
+            found.push((key, record, index == Index::Leases));
         }
     }
-    Ok(None)
+    if found.len() < limit {
+        for (at, key) in waiting(tables, limit - found.len())? {
+            let record = stored(tables, at, &key)?;
+            found.push((key, record, false));
+        }
+    }
+    Ok(found)
+}
+
+/// Up to `limit` waiting events in arrival order: the redriven ones (in
+/// the ready index) merged with the new ones (their bodies, from the
+/// first that can be new).
+fn waiting(tables: &mut impl Tables, limit: usize) -> Result<Vec<(IndexKey, String)>> {
+    let redriven = tables.index_scan(Index::Ready, u64::MAX, limit)?;
+    let first_new = tables.counter(Counter::FirstNew)?;
+    let new = tables.body_keys(first_new, limit)?;
+    let mut merged = Vec::with_capacity(limit.min(redriven.len() + new.len()));
+    let (mut redriven, mut new) = (redriven.into_iter().peekable(), new.into_iter().peekable());
+    while merged.len() < limit {
+        let take_new = match (redriven.peek(), new.peek()) {
+            (Some(((seq, _), _)), Some((id, _))) => id < seq,
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (None, None) => break,
+        };
+        let next =
+            if take_new { new.next().map(|(id, key)| ((id, 0), key)) } else { redriven.next() };
+        merged.extend(next);
+    }
+    Ok(merged)
+}
+
+/// The record an index entry (or a body) at `at` names.
+fn stored(tables: &mut impl Tables, at: IndexKey, key: &str) -> Result<EventRecord> {
+    tables.event(key)?.ok_or_else(|| DeliveryError::Corrupt {
+        reason: format!("entry {at:?} names `{key}`, which is not stored"),
+    })
+}
+
+/// The body stored for `record`.
+fn body_of(tables: &mut impl Tables, key: &str, record: &EventRecord) -> Result<Bytes> {
+    tables.body(record.body_id)?.ok_or_else(|| DeliveryError::Corrupt {
+        reason: format!("the body of `{key}` (id {}) is not stored", record.body_id),
+    })
+}
+
+/// An event with its body and where it stands, for the operator.
+pub(crate) fn show(tables: &mut impl Tables, key: &str) -> Result<Option<EventDetails>> {
+    let Some(record) = tables.event(key)? else { return Ok(None) };
+    let body = body_of(tables, key, &record)?;
+    Ok(Some(record.details(key, body)))
 }
 
 pub(crate) fn renew(
@@ -162,7 +234,7 @@ pub(crate) fn renew(
     let mut record = held(tables, lease)?;
     leave_state(tables, &record)?;
     let until_ms = now_ms.saturating_add(lease_ms);
-    record.header.state = RecordState::InFlight { token: lease.fencing_token(), until_ms };
+    record.state = RecordState::InFlight { token: lease.fencing_token(), until_ms };
     enter_state(tables, lease.key(), &record)?;
     tables.put_event(lease.key(), &record)?;
     Ok(until_ms)
@@ -171,7 +243,8 @@ pub(crate) fn renew(
 pub(crate) fn ack(tables: &mut impl Tables, lease: &Lease) -> Result<()> {
     let record = held(tables, lease)?;
     leave_state(tables, &record)?;
-    tables.remove_event(lease.key())
+    tables.remove_event(lease.key())?;
+    tables.remove_body(record.body_id)
 }
 
 /// Acks each lease in one transaction; a stale lease is refused on its
@@ -198,14 +271,14 @@ pub(crate) fn fail(
 ) -> Result<FailOutcome> {
     let mut record = held(tables, lease)?;
     leave_state(tables, &record)?;
-    record.header.last_error = Some(error.to_owned());
+    record.last_error = Some(error.to_owned());
     let seq = next(tables, Counter::NextSeq)?;
-    let outcome = if record.header.attempts >= rules.max_attempts {
-        record.header.state = RecordState::Dead { at_ms: now_ms, seq };
+    let outcome = if record.attempts >= rules.max_attempts {
+        record.state = RecordState::Dead { at_ms: now_ms, seq };
         FailOutcome::DeadLettered
     } else {
         let at_ms = now_ms.saturating_add(retry_in_ms);
-        record.header.state = RecordState::Scheduled { at_ms, seq };
+        record.state = RecordState::Scheduled { at_ms, seq };
         FailOutcome::RetryScheduled { at: from_unix_millis(at_ms) }
     };
     enter_state(tables, lease.key(), &record)?;
@@ -218,7 +291,7 @@ fn held(tables: &mut impl Tables, lease: &Lease) -> Result<EventRecord> {
     let record = tables.event(lease.key())?;
     match record {
         Some(record)
-            if matches!(record.header.state,
+            if matches!(record.state,
                 RecordState::InFlight { token, .. } if token == lease.fencing_token()) =>
         {
             Ok(record)
@@ -243,12 +316,12 @@ pub(crate) fn dead_letters(tables: &mut impl Tables, limit: usize) -> Result<Vec
     let mut letters = Vec::new();
     for (_, key) in tables.index_scan(Index::Dead, u64::MAX, limit)? {
         let Some(record) = tables.event(&key)? else { continue };
-        let RecordState::Dead { at_ms, .. } = record.header.state else { continue };
+        let RecordState::Dead { at_ms, .. } = record.state else { continue };
         letters.push(DeadLetter {
-            trigger: record.header.trigger.clone(),
-            attempts: record.header.attempts,
-            last_error: record.header.last_error.clone(),
-            received_at: from_unix_millis(record.header.received_ms),
+            trigger: record.trigger.clone(),
+            attempts: record.attempts,
+            last_error: record.last_error.clone(),
+            received_at: from_unix_millis(record.received_ms),
             dead_since: from_unix_millis(at_ms),
             idempotency_key: key,
         });
@@ -258,12 +331,12 @@ pub(crate) fn dead_letters(tables: &mut impl Tables, limit: usize) -> Result<Vec
 
 pub(crate) fn redrive(tables: &mut impl Tables, key: &str) -> Result<bool> {
     let Some(mut record) = tables.event(key)? else { return Ok(false) };
-    if !matches!(record.header.state, RecordState::Dead { .. }) {
+    if !matches!(record.state, RecordState::Dead { .. }) {
         return Ok(false);
     }
     leave_state(tables, &record)?;
-    record.header.attempts = 0;
-    record.header.state = RecordState::Waiting { seq: next(tables, Counter::NextSeq)? };
+    record.attempts = 0;
+    record.state = RecordState::Waiting { seq: next(tables, Counter::NextSeq)? };
     enter_state(tables, key, &record)?;
     tables.put_event(key, &record)?;
     Ok(true)
@@ -286,6 +359,7 @@ pub(crate) fn purge_dead(tables: &mut impl Tables, cutoff_ms: u64) -> Result<u64
         let Some(record) = tables.event(&key)? else { continue };
         leave_state(tables, &record)?;
         tables.remove_event(&key)?;
+        tables.remove_body(record.body_id)?;
         count += 1;
     }
     Ok(count)
@@ -368,30 +442,40 @@ fn forget_expired(tables: &mut impl Tables, now_ms: u64) -> Result<()> {
 
 /// Removes the index entry and count of the record's current state.
 fn leave_state(tables: &mut impl Tables, record: &EventRecord) -> Result<()> {
-    let (index, at, counter) = position(record.header.state);
-    tables.index_remove(index, at)?;
+    let (entry, counter) = position(record.state);
+    match entry {
+        Some((index, at)) => tables.index_remove(index, at)?,
+        // New events are claimed in arrival order: the next one's body
+        // comes after this one's.
+        None => tables.set_counter(Counter::FirstNew, record.body_id.saturating_add(1))?,
+    }
     let count = tables.counter(counter)?;
     tables.set_counter(counter, count.saturating_sub(1))
 }
 
 /// Adds the index entry and count of the record's current state.
 fn enter_state(tables: &mut impl Tables, key: &str, record: &EventRecord) -> Result<()> {
-    let (index, at, counter) = position(record.header.state);
-    tables.index_insert(index, at, key)?;
+    let (entry, counter) = position(record.state);
+    if let Some((index, at)) = entry {
+        tables.index_insert(index, at, key)?;
+    }
     let count = tables.counter(counter)?;
     tables.set_counter(counter, count + 1)
 }
 
-fn position(state: RecordState) -> (Index, IndexKey, Counter) {
+/// The index entry (none for a new event: its body is its place) and the
+/// counter of a state.
+fn position(state: RecordState) -> (Option<(Index, IndexKey)>, Counter) {
     match state {
-        RecordState::Waiting { seq } => (Index::Ready, (seq, 0), Counter::Waiting),
+        RecordState::New => (None, Counter::Waiting),
+        RecordState::Waiting { seq } => (Some((Index::Ready, (seq, 0))), Counter::Waiting),
         RecordState::InFlight { token, until_ms } => {
-            (Index::Leases, (until_ms, token), Counter::InFlight)
+            (Some((Index::Leases, (until_ms, token))), Counter::InFlight)
         }
         RecordState::Scheduled { at_ms, seq } => {
-            (Index::Scheduled, (at_ms, seq), Counter::Scheduled)
+            (Some((Index::Scheduled, (at_ms, seq))), Counter::Scheduled)
         }
-        RecordState::Dead { at_ms, seq } => (Index::Dead, (at_ms, seq), Counter::Dead),
+        RecordState::Dead { at_ms, seq } => (Some((Index::Dead, (at_ms, seq))), Counter::Dead),
     }
 }
 

@@ -22,7 +22,7 @@ use super::event::{
     ClaimedEvent, DeadLetter, EnqueueOutcome, EventDetails, FailOutcome, Lease, QueueStats,
     StoredEvent,
 };
-use super::ledger::{self, Rules, Tables};
+use super::ledger::{self, Rules};
 use super::queue::{EventQueue, StoreFuture};
 
 /// How many operations may wait for the writer before callers wait to
@@ -242,9 +242,7 @@ impl EventQueue for RedbStore {
 
     fn show<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<EventDetails>> {
         let key = key.to_owned();
-        Box::pin(self.run(Commit::None, move |tables, _, _| {
-            Ok(tables.event(&key)?.map(|record| record.details(&key)))
-        }))
+        Box::pin(self.run(Commit::None, move |tables, _, _| ledger::show(tables, &key)))
     }
 
     fn redrive<'a>(&'a self, key: &'a str) -> StoreFuture<'a, bool> {

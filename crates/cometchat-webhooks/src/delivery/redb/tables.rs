@@ -1,31 +1,51 @@
 //! [`Tables`] inside a redb write transaction.
 
+use bytes::Bytes;
 use redb::{ReadableTable, Table, TableDefinition, WriteTransaction};
 
 use crate::delivery::error::DeliveryError;
 use crate::delivery::ledger::{Counter, DedupeRecord, EventRecord, Index, IndexKey, Tables};
 
-const EVENTS: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("events");
-const READY: TableDefinition<'_, (u64, u64), &str> = TableDefinition::new("ready");
-const SCHEDULED: TableDefinition<'_, (u64, u64), &str> = TableDefinition::new("scheduled");
-const LEASES: TableDefinition<'_, (u64, u64), &str> = TableDefinition::new("leases");
-const DEAD: TableDefinition<'_, (u64, u64), &str> = TableDefinition::new("dead");
-const EXPIRIES: TableDefinition<'_, (u64, u64), &str> = TableDefinition::new("expiries");
-const SEEN: TableDefinition<'_, &str, u64> = TableDefinition::new("seen");
-const DEDUPE: TableDefinition<'_, &str, (u64, u64)> = TableDefinition::new("dedupe");
+// Keys are stored as bytes, not `&str`: redb checks a `&str` for UTF-8 on
+// every comparison of a lookup, and the byte order is the same.
+const EVENTS: TableDefinition<'_, &[u8], &[u8]> = TableDefinition::new("events");
+/// A body by its id: the event's key (its length as a big-endian `u32`
+/// first), then the body as received.
+const BODIES: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("bodies");
+const READY: TableDefinition<'_, (u64, u64), &[u8]> = TableDefinition::new("ready");
+const SCHEDULED: TableDefinition<'_, (u64, u64), &[u8]> = TableDefinition::new("scheduled");
+const LEASES: TableDefinition<'_, (u64, u64), &[u8]> = TableDefinition::new("leases");
+const DEAD: TableDefinition<'_, (u64, u64), &[u8]> = TableDefinition::new("dead");
+const EXPIRIES: TableDefinition<'_, (u64, u64), &[u8]> = TableDefinition::new("expiries");
+const SEEN: TableDefinition<'_, &[u8], u64> = TableDefinition::new("seen");
+const DEDUPE: TableDefinition<'_, &[u8], (u64, u64)> = TableDefinition::new("dedupe");
 const COUNTERS: TableDefinition<'_, &str, u64> = TableDefinition::new("counters");
+
+type IndexTable<'txn> = Table<'txn, (u64, u64), &'static [u8]>;
 
 /// Every table of the store, opened in one write transaction.
 pub(super) struct RedbTables<'txn> {
-    events: Table<'txn, &'static str, &'static [u8]>,
-    ready: Table<'txn, (u64, u64), &'static str>,
-    scheduled: Table<'txn, (u64, u64), &'static str>,
-    leases: Table<'txn, (u64, u64), &'static str>,
-    dead: Table<'txn, (u64, u64), &'static str>,
-    expiries: Table<'txn, (u64, u64), &'static str>,
-    seen: Table<'txn, &'static str, u64>,
-    dedupe: Table<'txn, &'static str, (u64, u64)>,
+    events: Table<'txn, &'static [u8], &'static [u8]>,
+    bodies: Table<'txn, u64, &'static [u8]>,
+    ready: IndexTable<'txn>,
+    scheduled: IndexTable<'txn>,
+    leases: IndexTable<'txn>,
+    dead: IndexTable<'txn>,
+    expiries: IndexTable<'txn>,
+    seen: Table<'txn, &'static [u8], u64>,
+    dedupe: Table<'txn, &'static [u8], (u64, u64)>,
     counters: Table<'txn, &'static str, u64>,
+    /// The counters as the transaction sees them: each operation of a
+    /// batch changes several, so each is read once and written once, by
+    /// [`flush`](Self::flush).
+    counter_values: [Option<CounterValue>; COUNTERS_LEN],
+}
+
+/// A counter's value in the transaction, and whether it changed.
+#[derive(Debug, Clone, Copy)]
+struct CounterValue {
+    value: u64,
+    changed: bool,
 }
 
 impl<'txn> RedbTables<'txn> {
@@ -33,6 +53,7 @@ impl<'txn> RedbTables<'txn> {
     pub(super) fn open(txn: &'txn WriteTransaction) -> Result<Self, DeliveryError> {
         Ok(Self {
             events: txn.open_table(EVENTS).map_err(DeliveryError::storage)?,
+            bodies: txn.open_table(BODIES).map_err(DeliveryError::storage)?,
             ready: txn.open_table(READY).map_err(DeliveryError::storage)?,
             scheduled: txn.open_table(SCHEDULED).map_err(DeliveryError::storage)?,
             leases: txn.open_table(LEASES).map_err(DeliveryError::storage)?,
@@ -41,10 +62,28 @@ impl<'txn> RedbTables<'txn> {
             seen: txn.open_table(SEEN).map_err(DeliveryError::storage)?,
             dedupe: txn.open_table(DEDUPE).map_err(DeliveryError::storage)?,
             counters: txn.open_table(COUNTERS).map_err(DeliveryError::storage)?,
+            counter_values: [None; COUNTERS_LEN],
         })
     }
 
-    fn index(&mut self, index: Index) -> &mut Table<'txn, (u64, u64), &'static str> {
+    /// Writes the counters the transaction changed; the writer calls it
+    /// once, before the commit.
+    pub(super) fn flush(&mut self) -> Result<(), DeliveryError> {
+        for counter in ALL_COUNTERS {
+            if let Some(CounterValue { value, changed: true }) =
+                self.counter_values[counter as usize]
+            {
+                self.counters
+                    .insert(counter_name(counter), value)
+                    .map_err(DeliveryError::storage)?;
+                self.counter_values[counter as usize] =
+                    Some(CounterValue { value, changed: false });
+            }
+        }
+        Ok(())
+    }
+
+    fn index(&mut self, index: Index) -> &mut IndexTable<'txn> {
         match index {
             Index::Ready => &mut self.ready,
             Index::Scheduled => &mut self.scheduled,
@@ -55,6 +94,29 @@ impl<'txn> RedbTables<'txn> {
     }
 }
 
+const ALL_COUNTERS: [Counter; COUNTERS_LEN] = [
+    Counter::Waiting,
+    Counter::InFlight,
+    Counter::Scheduled,
+    Counter::Dead,
+    Counter::NextSeq,
+    Counter::NextToken,
+    Counter::FirstNew,
+];
+const COUNTERS_LEN: usize = 7;
+
+/// A stored body's key and body.
+fn split_body(id: u64, stored: &[u8]) -> Result<(&str, &[u8]), DeliveryError> {
+    let corrupt = || DeliveryError::Corrupt { reason: format!("stored body {id} is damaged") };
+    let (length, rest) = stored.split_first_chunk::<4>().ok_or_else(corrupt)?;
+    let length = usize::try_from(u32::from_be_bytes(*length)).map_err(|_| corrupt())?;
+    if rest.len() < length {
+        return Err(corrupt());
+    }
+    let (key, body) = rest.split_at(length);
+    Ok((std::str::from_utf8(key).map_err(|_| corrupt())?, body))
+}
+
 fn counter_name(counter: Counter) -> &'static str {
     match counter {
         Counter::Waiting => "waiting",
@@ -63,28 +125,65 @@ fn counter_name(counter: Counter) -> &'static str {
         Counter::Dead => "dead",
         Counter::NextSeq => "next_seq",
         Counter::NextToken => "next_token",
+        Counter::FirstNew => "first_new",
     }
 }
 
 impl Tables for RedbTables<'_> {
     fn event(&mut self, key: &str) -> Result<Option<EventRecord>, DeliveryError> {
-        let stored = self.events.get(key).map_err(DeliveryError::storage)?;
+        let stored = self.events.get(key.as_bytes()).map_err(DeliveryError::storage)?;
         stored.map(|bytes| EventRecord::decode(bytes.value())).transpose()
     }
 
     fn put_event(&mut self, key: &str, record: &EventRecord) -> Result<(), DeliveryError> {
         let bytes = record.encode();
-        self.events.insert(key, bytes.as_slice()).map_err(DeliveryError::storage)?;
+        self.events.insert(key.as_bytes(), bytes.as_slice()).map_err(DeliveryError::storage)?;
         Ok(())
     }
 
     fn remove_event(&mut self, key: &str) -> Result<(), DeliveryError> {
-        self.events.remove(key).map_err(DeliveryError::storage)?;
+        self.events.remove(key.as_bytes()).map_err(DeliveryError::storage)?;
         Ok(())
     }
 
+    fn body(&mut self, id: u64) -> Result<Option<Bytes>, DeliveryError> {
+        let stored = self.bodies.get(id).map_err(DeliveryError::storage)?;
+        stored
+            .map(|stored| Ok(Bytes::copy_from_slice(split_body(id, stored.value())?.1)))
+            .transpose()
+    }
+
+    fn put_body(&mut self, id: u64, key: &str, body: &Bytes) -> Result<(), DeliveryError> {
+        let key_len = u32::try_from(key.len()).map_err(|_| {
+            DeliveryError::storage(format!("a key of {} bytes is too long to store", key.len()))
+        })?;
+        let mut stored = Vec::with_capacity(4 + key.len() + body.len());
+        stored.extend_from_slice(&key_len.to_be_bytes());
+        stored.extend_from_slice(key.as_bytes());
+        stored.extend_from_slice(body);
+        self.bodies.insert(id, stored.as_slice()).map_err(DeliveryError::storage)?;
+        Ok(())
+    }
+
+    fn remove_body(&mut self, id: u64) -> Result<(), DeliveryError> {
+        self.bodies.remove(id).map_err(DeliveryError::storage)?;
+        Ok(())
+    }
+
+    fn body_keys(&mut self, first: u64, limit: usize) -> Result<Vec<(u64, String)>, DeliveryError> {
+        let range = self.bodies.range(first..).map_err(DeliveryError::storage)?;
+        let mut keys = Vec::new();
+        for entry in range.take(limit) {
+            let (id, stored) = entry.map_err(DeliveryError::storage)?;
+            let id = id.value();
+            let key = split_body(id, stored.value())?.0;
+            keys.push((id, key.to_owned()));
+        }
+        Ok(keys)
+    }
+
     fn index_insert(&mut self, index: Index, at: IndexKey, key: &str) -> Result<(), DeliveryError> {
-        self.index(index).insert(at, key).map_err(DeliveryError::storage)?;
+        self.index(index).insert(at, key.as_bytes()).map_err(DeliveryError::storage)?;
         Ok(())
     }
 
@@ -104,26 +203,30 @@ impl Tables for RedbTables<'_> {
         let mut entries = Vec::new();
         for entry in range.take(limit) {
             let (at, key) = entry.map_err(DeliveryError::storage)?;
-            entries.push((at.value(), key.value().to_owned()));
+            let key =
+                String::from_utf8(key.value().to_vec()).map_err(|_| DeliveryError::Corrupt {
+                    reason: format!("index entry {:?} is not UTF-8", at.value()),
+                })?;
+            entries.push((at.value(), key));
         }
         Ok(entries)
     }
 
     fn seen_until(&mut self, key: &str) -> Result<Option<u64>, DeliveryError> {
-        let stored = self.seen.get(key).map_err(DeliveryError::storage)?;
+        let stored = self.seen.get(key.as_bytes()).map_err(DeliveryError::storage)?;
         Ok(stored.map(|until| until.value()))
     }
 
     fn set_seen_until(&mut self, key: &str, until_ms: Option<u64>) -> Result<(), DeliveryError> {
         match until_ms {
-            Some(until) => self.seen.insert(key, until).map(drop),
-            None => self.seen.remove(key).map(drop),
+            Some(until) => self.seen.insert(key.as_bytes(), until).map(drop),
+            None => self.seen.remove(key.as_bytes()).map(drop),
         }
         .map_err(DeliveryError::storage)
     }
 
     fn dedupe(&mut self, key: &str) -> Result<Option<DedupeRecord>, DeliveryError> {
-        let stored = self.dedupe.get(key).map_err(DeliveryError::storage)?;
+        let stored = self.dedupe.get(key.as_bytes()).map_err(DeliveryError::storage)?;
         Ok(stored.map(|record| {
             let (token, until_ms) = record.value();
             DedupeRecord { token, until_ms }
@@ -132,19 +235,26 @@ impl Tables for RedbTables<'_> {
 
     fn set_dedupe(&mut self, key: &str, record: Option<DedupeRecord>) -> Result<(), DeliveryError> {
         match record {
-            Some(record) => self.dedupe.insert(key, (record.token, record.until_ms)).map(drop),
-            None => self.dedupe.remove(key).map(drop),
+            Some(record) => {
+                self.dedupe.insert(key.as_bytes(), (record.token, record.until_ms)).map(drop)
+            }
+            None => self.dedupe.remove(key.as_bytes()).map(drop),
         }
         .map_err(DeliveryError::storage)
     }
 
     fn counter(&mut self, counter: Counter) -> Result<u64, DeliveryError> {
+        if let Some(cached) = self.counter_values[counter as usize] {
+            return Ok(cached.value);
+        }
         let stored = self.counters.get(counter_name(counter)).map_err(DeliveryError::storage)?;
-        Ok(stored.map_or(0, |value| value.value()))
+        let value = stored.map_or(0, |value| value.value());
+        self.counter_values[counter as usize] = Some(CounterValue { value, changed: false });
+        Ok(value)
     }
 
     fn set_counter(&mut self, counter: Counter, value: u64) -> Result<(), DeliveryError> {
-        self.counters.insert(counter_name(counter), value).map_err(DeliveryError::storage)?;
+        self.counter_values[counter as usize] = Some(CounterValue { value, changed: true });
         Ok(())
     }
 }

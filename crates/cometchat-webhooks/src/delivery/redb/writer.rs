@@ -90,6 +90,11 @@ fn run_batch(database: &Database, batch: Vec<Job>) -> Option<Commit> {
                 }
                 completions.push(ran.completion);
             }
+            if failure.is_none()
+                && let Err(error) = tables.flush()
+            {
+                failure = Some(format!("the counters could not be written: {error}"));
+            }
         }
         Err(error) => {
             refuse(batch, &error.to_string());
