@@ -148,22 +148,26 @@ impl KeyParts {
 }
 
 /// Whether `bytes` hold a `%` or a `/`. Ids and names almost never do, so
-/// the bytes are looked at eight at a time.
+/// the bytes are looked at eight at a time, the last eight overlapping the
+/// word before rather than one by one.
 fn needs_escaping(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let Some(last) = bytes.len().checked_sub(8) else {
+        return bytes.iter().any(|&byte| byte == b'%' || byte == b'/');
+    };
     // Whether a byte of `word` equals `byte`: the classic zero-byte test on
     // `word` with `byte` cleared.
     let holds = |word: u64, byte: u8| {
         let cleared = word ^ (ONES * u64::from(byte));
         cleared.wrapping_sub(ONES) & !cleared & HIGH_BITS != 0
     };
-    let mut words = bytes.chunks_exact(8);
-    let found = words.by_ref().any(|word| {
-        let word = u64::from_ne_bytes(word.try_into().unwrap_or_default());
-        holds(word, b'%') || holds(word, b'/')
-    });
-    found || words.remainder().iter().any(|&byte| byte == b'%' || byte == b'/')
+    let word = |eight: &[u8]| u64::from_ne_bytes(eight.try_into().unwrap_or_default());
+    bytes
+        .chunks_exact(8)
+        .chain(bytes.get(last..))
+        .map(word)
+        .any(|word| holds(word, b'%') || holds(word, b'/'))
 }
 
 /// A value a key component is written from, appended as text.
@@ -292,6 +296,21 @@ mod tests {
             parts.part("message.id", id);
             Some(())
         })
+    }
+
+    #[test]
+    fn a_separator_is_found_at_every_position_of_every_length() {
+        for len in 0..40 {
+            assert!(!needs_escaping("x".repeat(len).as_bytes()));
+            assert!(!needs_escaping("é.0".repeat(len).as_bytes()));
+            for at in 0..len {
+                for separator in ['%', '/'] {
+                    let mut value = "é".repeat(len).into_bytes();
+                    value[at] = separator as u8;
+                    assert!(needs_escaping(&value), "{len} {at} {separator}");
+                }
+            }
+        }
     }
 
     #[test]
