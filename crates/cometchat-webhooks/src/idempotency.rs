@@ -147,27 +147,10 @@ impl KeyParts {
     }
 }
 
-/// Whether `bytes` hold a `%` or a `/`. Ids and names almost never do, so
-/// the bytes are looked at eight at a time, the last eight overlapping the
-/// word before rather than one by one.
+/// Whether `bytes` hold a `%` or a `/`, the two characters that could make
+/// components collide.
 fn needs_escaping(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let Some(last) = bytes.len().checked_sub(8) else {
-        return bytes.iter().any(|&byte| byte == b'%' || byte == b'/');
-    };
-    // Whether a byte of `word` equals `byte`: the classic zero-byte test on
-    // `word` with `byte` cleared.
-    let holds = |word: u64, byte: u8| {
-        let cleared = word ^ (ONES * u64::from(byte));
-        cleared.wrapping_sub(ONES) & !cleared & HIGH_BITS != 0
-    };
-    let word = |eight: &[u8]| u64::from_ne_bytes(eight.try_into().unwrap_or_default());
-    bytes
-        .chunks_exact(8)
-        .chain(bytes.get(last..))
-        .map(word)
-        .any(|word| holds(word, b'%') || holds(word, b'/'))
+    memchr::memchr2(b'%', b'/', bytes).is_some()
 }
 
 /// A value a key component is written from, appended as text.
