@@ -168,7 +168,7 @@ impl fmt::Debug for MemoryStore {
 #[derive(Default)]
 struct MemoryTables {
     events: HashMap<String, EventRecord>,
-    bodies: BTreeMap<u64, (String, Bytes)>,
+    bodies: HashMap<u64, Bytes>,
     indexes: HashMap<Index, BTreeMap<IndexKey, String>>,
     seen: HashMap<String, u64>,
     dedupe: HashMap<String, DedupeRecord>,
@@ -191,26 +191,17 @@ impl Tables for MemoryTables {
     }
 
     fn body(&mut self, id: u64) -> Result<Option<Bytes>, DeliveryError> {
-        Ok(self.bodies.get(&id).map(|(_, body)| body.clone()))
+        Ok(self.bodies.get(&id).cloned())
     }
 
-    fn put_body(&mut self, id: u64, key: &str, body: &Bytes) -> Result<(), DeliveryError> {
-        self.bodies.insert(id, (key.to_owned(), body.clone()));
+    fn put_body(&mut self, id: u64, body: &Bytes) -> Result<(), DeliveryError> {
+        self.bodies.insert(id, body.clone());
         Ok(())
     }
 
     fn remove_body(&mut self, id: u64) -> Result<(), DeliveryError> {
         self.bodies.remove(&id);
         Ok(())
-    }
-
-    fn body_keys(&mut self, first: u64, limit: usize) -> Result<Vec<(u64, String)>, DeliveryError> {
-        Ok(self
-            .bodies
-            .range(first..)
-            .take(limit)
-            .map(|(id, (key, _))| (*id, key.clone()))
-            .collect())
     }
 
     fn index_insert(&mut self, index: Index, at: IndexKey, key: &str) -> Result<(), DeliveryError> {

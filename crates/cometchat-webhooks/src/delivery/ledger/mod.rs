@@ -22,8 +22,7 @@ pub(crate) type IndexKey = (u64, u64);
 /// The ordered indexes over events (and dedupe records).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Index {
-    /// Redriven events by arrival: `(seq, 0)`. New events need no entry:
-    /// their bodies are stored in arrival order.
+    /// Waiting events by arrival: `(seq, 0)`.
     Ready,
     /// Retries by due time: `(at_ms, seq)`.
     Scheduled,
@@ -46,9 +45,6 @@ pub(crate) enum Counter {
     Dead,
     NextSeq,
     NextToken,
-    /// The lowest body id that can belong to a new event: every new event
-    /// is claimed in arrival order, so the bodies from here on are theirs.
-    FirstNew,
 }
 
 /// A key in the dedupe store: held by `token` until `until_ms`, or done
@@ -71,14 +67,10 @@ pub(crate) trait Tables {
     fn put_event(&mut self, key: &str, record: &EventRecord) -> Result<(), DeliveryError>;
     fn remove_event(&mut self, key: &str) -> Result<(), DeliveryError>;
 
-    /// An event's body, stored once under its record's `body_id` with the
-    /// event's key.
+    /// An event's body, stored once under its record's `body_id`.
     fn body(&mut self, id: u64) -> Result<Option<Bytes>, DeliveryError>;
-    fn put_body(&mut self, id: u64, key: &str, body: &Bytes) -> Result<(), DeliveryError>;
+    fn put_body(&mut self, id: u64, body: &Bytes) -> Result<(), DeliveryError>;
     fn remove_body(&mut self, id: u64) -> Result<(), DeliveryError>;
-    /// Up to `limit` body ids from `first` on, in order, with their events'
-    /// keys.
-    fn body_keys(&mut self, first: u64, limit: usize) -> Result<Vec<(u64, String)>, DeliveryError>;
 
     fn index_insert(&mut self, index: Index, at: IndexKey, key: &str) -> Result<(), DeliveryError>;
     fn index_remove(&mut self, index: Index, at: IndexKey) -> Result<(), DeliveryError>;

@@ -65,11 +65,11 @@ pub(crate) fn enqueue(
         trigger: event.trigger.clone(),
         received_ms: crate::delivery::clock::unix_millis(event.received_at),
         attempts: 0,
-        state: RecordState::New,
+        state: RecordState::Waiting { seq },
         last_error: None,
         body_id: seq,
     };
-    tables.put_body(seq, key, &event.body)?;
+    tables.put_body(seq, &event.body)?;
     enter_state(tables, key, &record)?;
     tables.put_event(key, &record)?;
     let until = now_ms.saturating_add(rules.dedupe_window_ms);
@@ -155,60 +155,28 @@ fn claim_one(
 }
 
 /// Up to `limit` claimable events in claim order: expired leases first
-/// (their workers are gone), then due retries, then the waiting ones in
-/// arrival order.
+/// (their workers are gone), then due retries, then the oldest waiting.
 fn claimable(
     tables: &mut impl Tables,
     now_ms: u64,
     limit: usize,
 ) -> Result<Vec<(String, EventRecord, bool)>> {
+    let sources = [(Index::Leases, now_ms), (Index::Scheduled, now_ms), (Index::Ready, u64::MAX)];
     let mut found = Vec::new();
-    for index in [Index::Leases, Index::Scheduled] {
+    for (index, max_first) in sources {
         if found.len() >= limit {
             break;
         }
-        for (at, key) in tables.index_scan(index, now_ms, limit - found.len())? {
-            let record = stored(tables, at, &key)?;
+        for (at, key) in tables.index_scan(index, max_first, limit - found.len())? {
+            let Some(record) = tables.event(&key)? else {
+                return Err(DeliveryError::Corrupt {
+                    reason: format!("index entry {at:?} names `{key}`, which is not stored"),
+                });
+            };
             found.push((key, record, index == Index::Leases));
         }
     }
-    if found.len() < limit {
-        for (at, key) in waiting(tables, limit - found.len())? {
-            let record = stored(tables, at, &key)?;
-            found.push((key, record, false));
-        }
-    }
     Ok(found)
-}
-
-/// Up to `limit` waiting events in arrival order: the redriven ones (in
-/// the ready index) merged with the new ones (their bodies, from the
-/// first that can be new).
-fn waiting(tables: &mut impl Tables, limit: usize) -> Result<Vec<(IndexKey, String)>> {
-    let redriven = tables.index_scan(Index::Ready, u64::MAX, limit)?;
-    let first_new = tables.counter(Counter::FirstNew)?;
-    let new = tables.body_keys(first_new, limit)?;
-    let mut merged = Vec::with_capacity(limit.min(redriven.len() + new.len()));
-    let (mut redriven, mut new) = (redriven.into_iter().peekable(), new.into_iter().peekable());
-    while merged.len() < limit {
-        let take_new = match (redriven.peek(), new.peek()) {
-            (Some(((seq, _), _)), Some((id, _))) => id < seq,
-            (None, Some(_)) => true,
-            (Some(_), None) => false,
-            (None, None) => break,
-        };
-        let next =
-            if take_new { new.next().map(|(id, key)| ((id, 0), key)) } else { redriven.next() };
-        merged.extend(next);
-    }
-    Ok(merged)
-}
-
-/// The record an index entry (or a body) at `at` names.
-fn stored(tables: &mut impl Tables, at: IndexKey, key: &str) -> Result<EventRecord> {
-    tables.event(key)?.ok_or_else(|| DeliveryError::Corrupt {
-        reason: format!("entry {at:?} names `{key}`, which is not stored"),
-    })
 }
 
 /// The body stored for `record`.
@@ -442,40 +410,30 @@ fn forget_expired(tables: &mut impl Tables, now_ms: u64) -> Result<()> {
 
 /// Removes the index entry and count of the record's current state.
 fn leave_state(tables: &mut impl Tables, record: &EventRecord) -> Result<()> {
-    let (entry, counter) = position(record.state);
-    match entry {
-        Some((index, at)) => tables.index_remove(index, at)?,
-        // New events are claimed in arrival order: the next one's body
-        // comes after this one's.
-        None => tables.set_counter(Counter::FirstNew, record.body_id.saturating_add(1))?,
-    }
+    let (index, at, counter) = position(record.state);
+    tables.index_remove(index, at)?;
     let count = tables.counter(counter)?;
     tables.set_counter(counter, count.saturating_sub(1))
 }
 
 /// Adds the index entry and count of the record's current state.
 fn enter_state(tables: &mut impl Tables, key: &str, record: &EventRecord) -> Result<()> {
-    let (entry, counter) = position(record.state);
-    if let Some((index, at)) = entry {
-        tables.index_insert(index, at, key)?;
-    }
+    let (index, at, counter) = position(record.state);
+    tables.index_insert(index, at, key)?;
     let count = tables.counter(counter)?;
     tables.set_counter(counter, count + 1)
 }
 
-/// The index entry (none for a new event: its body is its place) and the
-/// counter of a state.
-fn position(state: RecordState) -> (Option<(Index, IndexKey)>, Counter) {
+fn position(state: RecordState) -> (Index, IndexKey, Counter) {
     match state {
-        RecordState::New => (None, Counter::Waiting),
-        RecordState::Waiting { seq } => (Some((Index::Ready, (seq, 0))), Counter::Waiting),
+        RecordState::Waiting { seq } => (Index::Ready, (seq, 0), Counter::Waiting),
         RecordState::InFlight { token, until_ms } => {
-            (Some((Index::Leases, (until_ms, token))), Counter::InFlight)
+            (Index::Leases, (until_ms, token), Counter::InFlight)
         }
         RecordState::Scheduled { at_ms, seq } => {
-            (Some((Index::Scheduled, (at_ms, seq))), Counter::Scheduled)
+            (Index::Scheduled, (at_ms, seq), Counter::Scheduled)
         }
-        RecordState::Dead { at_ms, seq } => (Some((Index::Dead, (at_ms, seq))), Counter::Dead),
+        RecordState::Dead { at_ms, seq } => (Index::Dead, (at_ms, seq), Counter::Dead),
     }
 }
 

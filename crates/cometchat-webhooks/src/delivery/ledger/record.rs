@@ -26,25 +26,10 @@ pub(crate) struct EventRecord {
 /// record out of a state removes exactly that entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RecordState {
-    /// Accepted and never claimed: found through its body, whose id is its
-    /// place in arrival order, so it needs no index entry of its own.
-    New,
-    /// Waiting again after a redrive, at `seq` in arrival order.
-    Waiting {
-        seq: u64,
-    },
-    InFlight {
-        token: u64,
-        until_ms: u64,
-    },
-    Scheduled {
-        at_ms: u64,
-        seq: u64,
-    },
-    Dead {
-        at_ms: u64,
-        seq: u64,
-    },
+    Waiting { seq: u64 },
+    InFlight { token: u64, until_ms: u64 },
+    Scheduled { at_ms: u64, seq: u64 },
+    Dead { at_ms: u64, seq: u64 },
 }
 
 /// The fixed-width part of an encoded record: state tag, the state's two
@@ -56,7 +41,6 @@ const FIXED_LEN: usize = 1 + 8 + 8 + 8 + 4 + 8 + 4;
 impl RecordState {
     fn to_parts(self) -> (u8, u64, u64) {
         match self {
-            Self::New => (4, 0, 0),
             Self::Waiting { seq } => (0, seq, 0),
             Self::InFlight { token, until_ms } => (1, token, until_ms),
             Self::Scheduled { at_ms, seq } => (2, at_ms, seq),
@@ -66,7 +50,6 @@ impl RecordState {
 
     fn from_parts(tag: u8, first: u64, second: u64) -> Option<Self> {
         Some(match tag {
-            4 => Self::New,
             0 => Self::Waiting { seq: first },
             1 => Self::InFlight { token: first, until_ms: second },
             2 => Self::Scheduled { at_ms: first, seq: second },
@@ -129,7 +112,7 @@ impl EventRecord {
 
     pub(crate) fn details(&self, key: &str, body: Bytes) -> EventDetails {
         let state = match self.state {
-            RecordState::New | RecordState::Waiting { .. } => EventState::Waiting,
+            RecordState::Waiting { .. } => EventState::Waiting,
             RecordState::InFlight { until_ms, .. } => {
                 EventState::InFlight { lease_expires_at: from_unix_millis(until_ms) }
             }
@@ -202,13 +185,12 @@ mod tests {
             last_error: Some("handler failed: \"quoted\"".into()),
             body_id: 7,
         };
-        let claimed = EventRecord {
+        let fresh = EventRecord {
             state: RecordState::InFlight { token: 3, until_ms: 11 },
             last_error: None,
             ..failed.clone()
         };
-        let new = EventRecord { state: RecordState::New, attempts: 0, ..claimed.clone() };
-        for record in [failed, claimed, new] {
+        for record in [failed, fresh] {
             let bytes = record.encode();
             assert_eq!(EventRecord::decode(&bytes).ok(), Some(record));
             for cut in [0, 3, FIXED_LEN, bytes.len() - 1] {

@@ -9,8 +9,6 @@ use crate::delivery::ledger::{Counter, DedupeRecord, EventRecord, Index, IndexKe
 // Keys are stored as bytes, not `&str`: redb checks a `&str` for UTF-8 on
 // every comparison of a lookup, and the byte order is the same.
 const EVENTS: TableDefinition<'_, &[u8], &[u8]> = TableDefinition::new("events");
-/// A body by its id: the event's key (its length as a big-endian `u32`
-/// first), then the body as received.
 const BODIES: TableDefinition<'_, u64, &[u8]> = TableDefinition::new("bodies");
 const READY: TableDefinition<'_, (u64, u64), &[u8]> = TableDefinition::new("ready");
 const SCHEDULED: TableDefinition<'_, (u64, u64), &[u8]> = TableDefinition::new("scheduled");
@@ -101,21 +99,8 @@ const ALL_COUNTERS: [Counter; COUNTERS_LEN] = [
     Counter::Dead,
     Counter::NextSeq,
     Counter::NextToken,
-    Counter::FirstNew,
 ];
-const COUNTERS_LEN: usize = 7;
-
-/// A stored body's key and body.
-fn split_body(id: u64, stored: &[u8]) -> Result<(&str, &[u8]), DeliveryError> {
-    let corrupt = || DeliveryError::Corrupt { reason: format!("stored body {id} is damaged") };
-    let (length, rest) = stored.split_first_chunk::<4>().ok_or_else(corrupt)?;
-    let length = usize::try_from(u32::from_be_bytes(*length)).map_err(|_| corrupt())?;
-    if rest.len() < length {
-        return Err(corrupt());
-    }
-    let (key, body) = rest.split_at(length);
-    Ok((std::str::from_utf8(key).map_err(|_| corrupt())?, body))
-}
+const COUNTERS_LEN: usize = 6;
 
 fn counter_name(counter: Counter) -> &'static str {
     match counter {
@@ -125,7 +110,6 @@ fn counter_name(counter: Counter) -> &'static str {
         Counter::Dead => "dead",
         Counter::NextSeq => "next_seq",
         Counter::NextToken => "next_token",
-        Counter::FirstNew => "first_new",
     }
 }
 
@@ -148,38 +132,17 @@ impl Tables for RedbTables<'_> {
 
     fn body(&mut self, id: u64) -> Result<Option<Bytes>, DeliveryError> {
         let stored = self.bodies.get(id).map_err(DeliveryError::storage)?;
-        stored
-            .map(|stored| Ok(Bytes::copy_from_slice(split_body(id, stored.value())?.1)))
-            .transpose()
+        Ok(stored.map(|body| Bytes::copy_from_slice(body.value())))
     }
 
-    fn put_body(&mut self, id: u64, key: &str, body: &Bytes) -> Result<(), DeliveryError> {
-        let key_len = u32::try_from(key.len()).map_err(|_| {
-            DeliveryError::storage(format!("a key of {} bytes is too long to store", key.len()))
-        })?;
-        let mut stored = Vec::with_capacity(4 + key.len() + body.len());
-        stored.extend_from_slice(&key_len.to_be_bytes());
-        stored.extend_from_slice(key.as_bytes());
-        stored.extend_from_slice(body);
-        self.bodies.insert(id, stored.as_slice()).map_err(DeliveryError::storage)?;
+    fn put_body(&mut self, id: u64, body: &Bytes) -> Result<(), DeliveryError> {
+        self.bodies.insert(id, body.as_ref()).map_err(DeliveryError::storage)?;
         Ok(())
     }
 
     fn remove_body(&mut self, id: u64) -> Result<(), DeliveryError> {
         self.bodies.remove(id).map_err(DeliveryError::storage)?;
         Ok(())
-    }
-
-    fn body_keys(&mut self, first: u64, limit: usize) -> Result<Vec<(u64, String)>, DeliveryError> {
-        let range = self.bodies.range(first..).map_err(DeliveryError::storage)?;
-        let mut keys = Vec::new();
-        for entry in range.take(limit) {
-            let (id, stored) = entry.map_err(DeliveryError::storage)?;
-            let id = id.value();
-            let key = split_body(id, stored.value())?.0;
-            keys.push((id, key.to_owned()));
-        }
-        Ok(keys)
     }
 
     fn index_insert(&mut self, index: Index, at: IndexKey, key: &str) -> Result<(), DeliveryError> {
