@@ -4,14 +4,14 @@
 //! its bytes and key (the request path reads nothing more) and decoded
 //! once, by the worker.
 
-use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex as StdMutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::FutureExt;
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinHandle;
 use tracing::{Instrument, Span};
 
@@ -134,132 +134,74 @@ impl Work {
     }
 }
 
-/// The queue and its workers. Workers hold the waiting jobs and the
-/// dispatcher, not the queue, so dropping every router closes the queue and
-/// lets the workers finish what is waiting.
+/// The queue and its workers. Workers hold the dispatcher, not the queue, so
+/// dropping every router drops the sender and lets the workers finish.
 pub(crate) struct Queue {
+    /// `None` once shutting down; the lock is only held to send, never
+    /// across an await.
+    sender: RwLock<Option<mpsc::Sender<Job>>>,
+    receiver: Arc<Mutex<mpsc::Receiver<Job>>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
     shared: Arc<Shared>,
+    queue_bytes: usize,
 }
 
 /// What the queue and its workers both see.
 struct Shared {
     dispatcher: Arc<Dispatcher>,
-    waiting: Waiting,
+    /// Body bytes of the deliveries waiting in the channel.
+    queued_bytes: AtomicUsize,
     running: Running,
-}
-
-/// The deliveries waiting for a worker.
-///
-/// One queue that every worker takes from (a slow handler never holds up a
-/// delivery another worker could run), without an async lock around a
-/// channel's receiver: the jobs sit behind a plain mutex, held only to push
-/// or pop, and a semaphore counts them, so a job wakes exactly one idle
-/// worker, which then finds it.
-struct Waiting {
-    jobs: StdMutex<Jobs>,
-    /// One permit per waiting job; once closed, one more per worker, so
-    /// every worker wakes, finds the jobs gone and ends.
-    ready: Semaphore,
-    capacity: usize,
-    max_bytes: usize,
-    workers: usize,
-}
-
-#[derive(Default)]
-struct Jobs {
-    queued: VecDeque<Job>,
-    /// Body bytes of the queued jobs.
-    bytes: usize,
-    closed: bool,
-}
-
-impl Waiting {
-    fn lock(&self) -> MutexGuard<'_, Jobs> {
-        self.jobs.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Queues a job unless the queue is closed or one of its bounds is
-    /// reached (one job is always accepted into an empty queue, whatever
-    /// its size).
-    fn push(&self, job: Job) -> Outcome {
-        let size = job.work.body_len();
-        {
-            let mut jobs = self.lock();
-            if jobs.closed {
-                return Outcome::ShuttingDown;
-            }
-            let too_many_bytes = jobs.bytes > 0 && jobs.bytes.saturating_add(size) > self.max_bytes;
-            if jobs.queued.len() >= self.capacity || too_many_bytes {
-                return Outcome::QueueFull;
-            }
-            jobs.bytes += size;
-            jobs.queued.push_back(job);
-        }
-        self.ready.add_permits(1);
-        Outcome::Queued
-    }
-
-    /// The next job, waiting for one; `None` once the queue is closed and
-    /// empty.
-    async fn next(&self) -> Option<Job> {
-        // The semaphore is never closed, so acquiring only waits.
-        self.ready.acquire().await.ok()?.forget();
-        let mut jobs = self.lock();
-        let job = jobs.queued.pop_front()?;
-        jobs.bytes = jobs.bytes.saturating_sub(job.work.body_len());
-        Some(job)
-    }
-
-    /// Refuses new jobs; the workers take what is waiting, then end.
-    fn close(&self) {
-        let mut jobs = self.lock();
-        if !jobs.closed {
-            jobs.closed = true;
-            self.ready.add_permits(self.workers);
-        }
-    }
-
-    /// Closes the queue and empties it, for when no worker is left to.
-    fn drop_waiting(&self) -> usize {
-        self.close();
-        let mut jobs = self.lock();
-        jobs.bytes = 0;
-        let dropped = jobs.queued.len();
-        jobs.queued.clear();
-        dropped
-    }
 }
 
 impl Queue {
     /// Starts the workers on the current Tokio runtime.
     pub(crate) fn start(config: BackgroundConfig, dispatcher: Arc<Dispatcher>) -> Self {
+        let (sender, receiver) = mpsc::channel(config.queue_capacity);
+        let receiver = Arc::new(Mutex::new(receiver));
         let shared = Arc::new(Shared {
             dispatcher,
-            waiting: Waiting {
-                jobs: StdMutex::default(),
-                ready: Semaphore::new(0),
-                capacity: config.queue_capacity,
-                max_bytes: config.queue_bytes,
-                workers: config.workers,
-            },
+            queued_bytes: AtomicUsize::new(0),
             running: Running::default(),
         });
-        let workers =
-            (0..config.workers).map(|_| tokio::spawn(work(Arc::clone(&shared)))).collect();
-        Self { workers: Mutex::new(workers), shared }
+        let workers = (0..config.workers)
+            .map(|_| tokio::spawn(work(Arc::clone(&shared), Arc::clone(&receiver))))
+            .collect();
+        Self {
+            sender: RwLock::new(Some(sender)),
+            receiver,
+            workers: Mutex::new(workers),
+            shared,
+            queue_bytes: config.queue_bytes,
+        }
     }
 
     /// Queues a delivery without waiting for room.
     pub(crate) fn push(&self, job: Job) -> Outcome {
-        self.shared.waiting.push(job)
+        let sender = self.sender.read().unwrap_or_else(PoisonError::into_inner);
+        let Some(sender) = sender.as_ref() else { return Outcome::ShuttingDown };
+        let size = job.work.body_len();
+        let before = self.shared.queued_bytes.fetch_add(size, Ordering::AcqRel);
+        if before > 0 && before.saturating_add(size) > self.queue_bytes {
+            self.shared.queued_bytes.fetch_sub(size, Ordering::AcqRel);
+            return Outcome::QueueFull;
+        }
+        let refused = match sender.try_send(job) {
+            Ok(()) => return Outcome::Queued,
+            Err(mpsc::error::TrySendError::Full(_)) => Outcome::QueueFull,
+            Err(mpsc::error::TrySendError::Closed(_)) => Outcome::ShuttingDown,
+        };
+        self.shared.queued_bytes.fetch_sub(size, Ordering::AcqRel);
+        refused
     }
 
     /// Stops accepting and lets the workers empty the queue for up to
     /// `grace`; then stops them and reports what was left. Concurrent
     /// callers each wait for the same workers.
     pub(crate) async fn shutdown(&self, grace: Duration) -> ShutdownReport {
-        self.shared.waiting.close();
+        // Dropping the only sender closes the channel: workers receive what
+        // is left, then `None`.
+        self.sender.write().unwrap_or_else(PoisonError::into_inner).take();
         let mut workers = self.workers.lock().await;
         let drained = tokio::time::timeout(grace, async {
             for worker in workers.iter_mut() {
@@ -277,19 +219,19 @@ impl Queue {
         for worker in workers.drain(..) {
             worker.abort();
         }
-        let dropped = self.shared.waiting.drop_waiting();
+        // With the workers aborted nobody holds the receiver any more.
+        let mut receiver = self.receiver.lock().await;
+        receiver.close();
+        let mut dropped = 0;
+        while receiver.try_recv().is_ok() {
+            dropped += 1;
+        }
         tracing::error!(
             interrupted = interrupted.len(),
             dropped,
             "shutdown grace period over; acknowledged background deliveries were not handled"
         );
         ShutdownReport { interrupted, dropped }
-    }
-}
-
-impl Drop for Queue {
-    fn drop(&mut self) {
-        self.shared.waiting.close();
     }
 }
 
@@ -312,8 +254,13 @@ fn routed(dispatcher: &Dispatcher, work: Work) -> Option<(ErasedHandler, Event)>
     Some((handler?, event))
 }
 
-async fn work(shared: Arc<Shared>) {
-    while let Some(Job { work, key, span }) = shared.waiting.next().await {
+async fn work(shared: Arc<Shared>, jobs: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    loop {
+        // The lock is released before the handler runs, so workers run
+        // handlers concurrently and only take turns receiving.
+        let next = jobs.lock().await.recv().await;
+        let Some(Job { work, key, span }) = next else { return };
+        shared.queued_bytes.fetch_sub(work.body_len(), Ordering::AcqRel);
         let Some((handler, event)) = span.in_scope(|| routed(&shared.dispatcher, work)) else {
             trace::record_outcome(&span, &Outcome::Unhandled);
             continue;
