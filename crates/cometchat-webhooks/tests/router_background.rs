@@ -6,6 +6,7 @@
 mod router_support;
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cometchat_webhooks::Trigger;
@@ -101,6 +102,35 @@ async fn shutdown_stops_accepting_and_drains_the_queue() {
     gate.open(6);
     shutdown.await;
     assert_eq!(done.get(), 6, "every queued delivery ran");
+}
+
+#[tokio::test]
+async fn dropping_the_router_runs_what_was_queued_then_ends_the_workers() {
+    let (done, handler_alive) = (RunCount::default(), Arc::new(()));
+    let (counter, held) = (done.clone(), Arc::clone(&handler_alive));
+    let router = WebhookRouter::builder()
+        .on(move |_sent: MessageSent| {
+            let (counter, _held) = (counter.clone(), Arc::clone(&held));
+            async move {
+                tokio::task::yield_now().await;
+                counter.bump();
+                Ok::<(), &'static str>(())
+            }
+        })
+        .build_background(BackgroundConfig::new().with_workers(2));
+    for id in 1..=5 {
+        assert_eq!(router.handle(message_sent(&id.to_string())).await.status(), 200);
+    }
+
+    drop(router);
+    // The workers hold the handler until they end.
+    let workers_ended = async {
+        while Arc::strong_count(&handler_alive) > 1 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), workers_ended).await.expect("the workers ended");
+    assert_eq!(done.get(), 5, "every queued delivery ran first");
 }
 
 #[tokio::test]
