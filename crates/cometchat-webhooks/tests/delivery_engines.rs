@@ -462,3 +462,38 @@ on_every_engine!(
     a_stale_lease_in_a_batch_is_refused_alone,
     a_batch_claim_dead_letters_events_over_their_limit,
 );
+
+/// Redis looks for expired leases at most once a second (or once per lease,
+/// when that is shorter) rather than on every claim: a lease longer than
+/// that is never handed out before it ends, and is handed out again within
+/// about a second after, while claims keep coming.
+#[tokio::test]
+async fn redis_hands_out_an_expired_lease_within_a_second_of_its_end() {
+    const LONG_LEASE: Duration = Duration::from_millis(1_500);
+    /// The documented delay, plus room for a slow test machine.
+    const LATEST: Duration = Duration::from_millis(1_500 + 1_000 + 700);
+    let fixture = Fixture::new(Engine::Redis, QueueConfig::new().with_lease(LONG_LEASE)).await;
+    let queue = &fixture.queue;
+    queue.enqueue(&event("abandoned")).await.unwrap();
+    let claimed_at = tokio::time::Instant::now();
+    let first = queue.claim(LONG_LEASE).await.unwrap().expect("the first claim");
+    let again = loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let asked_after = claimed_at.elapsed();
+        let claimed = queue.claim(LONG_LEASE).await.unwrap();
+        // The server decided between the two readings of the clock.
+        let answered_after = claimed_at.elapsed();
+        if let Some(claimed) = claimed {
+            assert!(
+                answered_after >= LONG_LEASE,
+                "handed out again {answered_after:?} after the claim, before its lease ended"
+            );
+            break claimed;
+        }
+        assert!(asked_after < LATEST, "still not handed out again after {asked_after:?}");
+    };
+    assert_eq!(again.event.idempotency_key, "abandoned");
+    assert_eq!(again.attempt, 2);
+    assert!(is_stale(queue.ack(&first.lease).await));
+    queue.ack(&again.lease).await.unwrap();
+}
