@@ -4,7 +4,7 @@
 //! are missing, it falls back to a hash of the exact body, which a retried
 //! delivery repeats byte for byte.
 
-use std::fmt::{self, Display};
+use std::fmt::{self, Display, Write as _};
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_128;
@@ -198,8 +198,6 @@ macro_rules! key_value_as_sent {
 
 key_value_as_sent!(ConnectionAction, GroupScope, ReceiptAction, UserStatus);
 
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-
 /// The key of an event: the trigger's recipe, or the body hash.
 pub(crate) fn idempotency_key(
     envelope: &Envelope,
@@ -256,12 +254,8 @@ impl ContentHash<'_> {
 impl KeyValue for ContentHash<'_> {
     fn write_to(&self, out: &mut String) {
         let hash = xxh3_128(self.0);
-        let mut hex = [0_u8; ContentHash::HEX_DIGITS];
-        for (index, digit) in hex.iter_mut().enumerate() {
-            let shift = 4 * (ContentHash::HEX_DIGITS - 1 - index);
-            *digit = HEX_DIGITS[usize::try_from((hash >> shift) & 0xf).unwrap_or_default()];
-        }
-        out.extend(hex.iter().copied().map(char::from));
+        // Writing to a `String` cannot fail.
+        let _ = write!(out, "{hash:0width$x}", width = ContentHash::HEX_DIGITS);
     }
 }
 
@@ -294,6 +288,15 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_hash_is_written_as_32_lowercase_hex_digits_with_leading_zeros() {
+        // A key written before keeps its value: this body's hash begins
+        // with zeros, which must not be dropped.
+        let mut written = String::new();
+        ContentHash(b"5235").write_to(&mut written);
+        assert_eq!(written, "000263298059fbb1808a4ed124f54e08");
     }
 
     #[test]
