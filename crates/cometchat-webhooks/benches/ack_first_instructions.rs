@@ -18,32 +18,11 @@
 
 use std::hint::black_box;
 
-use cometchat_webhooks::testing::samples;
+use cometchat_webhooks::testing::{minify_json, samples};
 use cometchat_webhooks::{Event, KeyedEnvelope};
 use serde::de::IgnoredAny;
 
 const ROUNDS: usize = 100;
-
-/// The JSON text without whitespace outside strings, keys kept in order.
-fn minify(json: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for &byte in json {
-        if in_string {
-            out.push(byte);
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-        } else if !byte.is_ascii_whitespace() {
-            in_string = byte == b'"';
-            out.push(byte);
-        }
-    }
-    out
-}
 
 fn is_hash_keyed(body: &[u8]) -> bool {
     let event = Event::from_slice(body).expect("bundled samples decode");
@@ -54,7 +33,7 @@ fn main() {
     let Some(mode) = std::env::args().nth(1) else { return };
     let recipes_only = std::env::args().nth(2).as_deref() == Some("recipes");
     let bodies: Vec<Vec<u8>> = samples()
-        .map(|(_, body)| minify(body))
+        .map(|(_, body)| minify_json(body))
         .filter(|body| !recipes_only || !is_hash_keyed(body))
         .collect();
     if mode == "count" {
