@@ -7,8 +7,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use cometchat_webhooks::testing::RedisServer;
 use support::RecordingServer;
-use support::redis_server::RedisServer;
 use support::relay::{
     acknowledged_events_survive_kill9, assert_forwarded_exactly, delivered, delivery, key_of, post,
     start_listener, wait_for_keys,

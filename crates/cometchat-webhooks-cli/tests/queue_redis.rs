@@ -10,12 +10,12 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use cometchat_webhooks::delivery::{EventQueue, RedisConfig, RedisStore};
+use cometchat_webhooks::testing::RedisServer;
 use support::queue_events::{
     DEAD_BODY, DEAD_ERROR, DEAD_KEY, IN_FLIGHT_KEY, SCHEDULED_BODY, SCHEDULED_ERROR, SCHEDULED_KEY,
     WAITING_KEY, assert_error, assert_ok, claim_next, config, dead_letter, json, live_events,
     runtime,
 };
-use support::redis_server::RedisServer;
 
 const PREFIX: &str = "ops-test";
 const APP: &str = "shop";

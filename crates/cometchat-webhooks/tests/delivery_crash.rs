@@ -3,7 +3,7 @@
 //! held by another process. The processes are this test executable run
 //! again as a child (see `child_process`).
 
-#![cfg(all(feature = "redb", feature = "redis"))]
+#![cfg(all(feature = "redb", feature = "redis", feature = "testing"))]
 // A child tells its parent what it acknowledged on stdout.
 #![allow(clippy::print_stdout)]
 
@@ -19,8 +19,8 @@ use cometchat_webhooks::delivery::{
     DeliveryError, EnqueueOutcome, EventQueue, QueueConfig, RedbStore, RedisConfig, RedisStore,
     StoredEvent,
 };
+use cometchat_webhooks::testing::RedisServer;
 use delivery_support::child::{self, ChildProcess};
-use delivery_support::redis_server::RedisServer;
 
 /// The name of the test that runs a child's role.
 const CHILD_ENTRY: &str = "child_process";

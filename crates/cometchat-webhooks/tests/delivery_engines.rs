@@ -2,7 +2,7 @@
 //! scenarios: the memory and redb engines on a hand-moved clock, Redis on a
 //! real server with real (short) waits.
 
-#![cfg(all(feature = "redb", feature = "redis"))]
+#![cfg(all(feature = "redb", feature = "redis", feature = "testing"))]
 
 mod delivery_support;
 
@@ -14,7 +14,7 @@ use cometchat_webhooks::delivery::{
     DedupeClaim, DedupeStore, DeliveryError, EnqueueOutcome, EventQueue, EventState, FailOutcome,
     ManualClock, MemoryStore, QueueConfig, RedbStore, RedisConfig, RedisStore, StoredEvent,
 };
-use delivery_support::redis_server::RedisServer;
+use cometchat_webhooks::testing::RedisServer;
 use tempfile::TempDir;
 
 /// Short enough for Redis tests to wait for, long enough that a claim and

@@ -17,7 +17,7 @@ use cometchat_webhooks::delivery::{
 };
 use cometchat_webhooks::payload::MessageSent;
 use cometchat_webhooks::router::{Delivery, WebhookRouter};
-use delivery_support::redis_server::RedisServer;
+use cometchat_webhooks::testing::RedisServer;
 use router_support::message_sent;
 
 const KEYS: usize = 30;

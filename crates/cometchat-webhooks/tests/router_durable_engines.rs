@@ -20,8 +20,8 @@ use cometchat_webhooks::delivery::{
 };
 use cometchat_webhooks::payload::MessageSent;
 use cometchat_webhooks::router::{Delivery, DurableConfig, WebhookRouter};
+use cometchat_webhooks::testing::RedisServer;
 use delivery_support::child::{self, ChildProcess};
-use delivery_support::redis_server::RedisServer;
 use router_support::message_sent;
 
 const CHILD_ENTRY: &str = "child_process";

@@ -3,7 +3,6 @@
 #![allow(dead_code, unreachable_pub)] // each test file uses a different part
 
 pub mod queue_events;
-pub mod redis_server;
 pub mod relay;
 
 use std::io::{BufRead, BufReader};

@@ -1,6 +1,7 @@
 //! Test support (feature `testing`): the bundled sample body of every
 //! trigger, an [`EventBuilder`] that overrides fields of a sample,
-//! [`basic_auth_header`], and the adapter test kit.
+//! [`basic_auth_header`], the adapter test kit, and (feature `redis`) a
+//! real `redis-server` to run a `RedisStore` against (`RedisServer`).
 //!
 //! # The adapter test kit
 //!
@@ -28,6 +29,8 @@ mod harness;
 mod json_path;
 mod minify;
 mod recorders;
+#[cfg(feature = "redis")]
+mod redis_server;
 pub mod router_conformance;
 // A typed handler for every trigger, for tests of a mounted router.
 #[cfg(test)]
@@ -47,4 +50,6 @@ pub use minify::minify_json;
 #[cfg(any(feature = "router", feature = "durable"))]
 pub use recorders::{Gate, NotStarted};
 pub use recorders::{RunCount, Sighting, Sightings, TriggerLog};
+#[cfg(feature = "redis")]
+pub use redis_server::RedisServer;
 pub use samples::{SHAPE_VARIANTS, ShapeVariant, sample_body, samples};

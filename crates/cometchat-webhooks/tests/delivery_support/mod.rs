@@ -1,10 +1,10 @@
-//! Shared pieces of the delivery tests: a real `redis-server` per test,
-//! and child processes of the test executable that the tests kill.
+//! Shared pieces of the delivery tests: child processes of the test
+//! executable that the tests kill. (The real `redis-server` per test is
+//! `cometchat_webhooks::testing::RedisServer`.)
 
 #![allow(dead_code, unreachable_pub)]
 
 pub mod child;
-pub mod redis_server;
 
 /// Opens the queue of `engine` (`redb`, a file path, or `redis`, a URL) at
 /// `target`, as a child process does before the parent kills it.

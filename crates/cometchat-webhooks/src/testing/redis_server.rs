@@ -1,38 +1,58 @@
-//! A real `redis-server` on a free loopback port, with its data in a
-//! temporary directory, that a test can stop (kill -9) and start again.
+//! [`RedisServer`]: a real `redis-server` for the tests of
+//! [`RedisStore`](crate::delivery::RedisStore).
 
+use std::fmt;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
-
-use tempfile::TempDir;
 
 /// How long a starting server may take to answer PING.
 const START_DEADLINE: Duration = Duration::from_secs(20);
 
+/// A real `redis-server` on a free loopback port, with its data in a
+/// temporary directory, that a test can stop (SIGKILL) and start again.
+///
+/// Configured for durability: append-only file with fsync on every write,
+/// no eviction. Needs `redis-server` on `PATH`; without it, [`start`]
+/// panics rather than letting the test pass without a server.
+///
+/// The server is killed and its directory removed on drop.
+///
+/// [`start`]: RedisServer::start
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisServer {
     port: u16,
-    dir: TempDir,
+    dir: DataDir,
     process: Option<Child>,
 }
 
 impl RedisServer {
-    /// Starts a server configured for durability: append-only file with
-    /// fsync on every write, no eviction.
+    /// Starts a server and waits until it answers PING.
+    ///
+    /// # Panics
+    ///
+    /// When `redis-server` cannot be started, exits at start, or does not
+    /// answer within 20 seconds.
+    #[must_use]
     pub fn start() -> Self {
-        let dir = tempfile::tempdir().expect("a temporary directory for redis-server");
+        let dir = DataDir::create();
         let port = free_port();
         let mut server = Self { port, dir, process: None };
         server.spawn();
         server
     }
 
+    /// The URL to connect to, `redis://127.0.0.1:<port>/`.
+    #[must_use]
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/", self.port)
     }
 
+    /// The loopback port the server listens on.
+    #[must_use]
     pub fn port(&self) -> u16 {
         self.port
     }
@@ -46,6 +66,10 @@ impl RedisServer {
     }
 
     /// Starts the server again on the same port and data directory.
+    ///
+    /// # Panics
+    ///
+    /// As [`start`](RedisServer::start).
     pub fn restart(&mut self) {
         self.stop();
         self.spawn();
@@ -67,8 +91,9 @@ impl RedisServer {
             .spawn()
             .unwrap_or_else(|error| {
                 panic!(
-                    "cannot start redis-server ({error}). The delivery tests need the Debian \
-                     package redis-server on PATH: run scripts/install-test-deps.sh"
+                    "cannot start redis-server ({error}). Tests on a real Redis need the Debian \
+                     package redis-server on PATH (in this repository: \
+                     scripts/install-test-deps.sh)"
                 )
             });
         self.process = Some(process);
@@ -93,9 +118,55 @@ impl RedisServer {
     }
 }
 
+impl fmt::Debug for RedisServer {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("RedisServer")
+            .field("port", &self.port)
+            .field("dir", &self.dir.path())
+            .field("running", &self.process.is_some())
+            .finish()
+    }
+}
+
 impl Drop for RedisServer {
     fn drop(&mut self) {
+        // Before the directory goes (its field is dropped after this).
         self.stop();
+    }
+}
+
+/// The server's data directory, removed on drop. Not the `tempfile`
+/// crate: it would become a dependency of every build with `testing`,
+/// which the command-line tool enables for its samples.
+struct DataDir(PathBuf);
+
+impl DataDir {
+    fn create() -> Self {
+        static CREATED: AtomicU32 = AtomicU32::new(0);
+        let parent = std::env::temp_dir();
+        loop {
+            let number = CREATED.fetch_add(1, Ordering::Relaxed);
+            let path = parent.join(format!("redis-server-{}-{number}", std::process::id()));
+            // Left behind by an earlier process with the same id: take the next.
+            match std::fs::create_dir(&path) {
+                Ok(()) => return Self(path),
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(error) => {
+                    panic!("cannot create a directory for redis-server in {parent:?}: {error}")
+                }
+            }
+        }
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
