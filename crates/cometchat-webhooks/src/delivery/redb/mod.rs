@@ -81,7 +81,12 @@ impl RedbStore {
             DatabaseError::DatabaseAlreadyOpen => DeliveryError::Locked { path: path.clone() },
             other => DeliveryError::storage(format!("cannot open {}: {other}", path.display())),
         })?;
-        create_tables(&database)?;
+        create_tables(&database).map_err(|error| match error {
+            DeliveryError::Storage { source } => {
+                DeliveryError::storage(format!("cannot open {}: {source}", path.display()))
+            }
+            other => other,
+        })?;
         let (jobs, receiver) = mpsc::channel(QUEUED_OPERATIONS);
         let (closed_sender, closed) = oneshot::channel();
         std::thread::Builder::new()

@@ -1,7 +1,7 @@
 //! [`Tables`] inside a redb write transaction.
 
 use bytes::Bytes;
-use redb::{ReadableTable, Table, TableDefinition, WriteTransaction};
+use redb::{Key, ReadableTable, Table, TableDefinition, TableError, Value, WriteTransaction};
 
 use crate::delivery::error::DeliveryError;
 use crate::delivery::ledger::{Counter, DedupeRecord, EventRecord, Index, IndexKey, Tables};
@@ -39,6 +39,25 @@ pub(super) struct RedbTables<'txn> {
     counter_values: [Option<CounterValue>; COUNTERS_LEN],
 }
 
+/// Opens (creating on first use) one table. A table of another key or
+/// value type is a file written by another layout of the store (an
+/// earlier version kept `&str` keys and the bodies inside the records):
+/// the error says so, rather than only what redb found, and the file is
+/// left as it was.
+fn open_table<'txn, K: Key + 'static, V: Value + 'static>(
+    txn: &'txn WriteTransaction,
+    definition: TableDefinition<'_, K, V>,
+) -> Result<Table<'txn, K, V>, DeliveryError> {
+    txn.open_table(definition).map_err(|error| match error {
+        TableError::TableTypeMismatch { .. }
+        | TableError::TableIsMultimap(_)
+        | TableError::TypeDefinitionChanged { .. } => DeliveryError::storage(format!(
+            "it was written by an incompatible version of the store ({error})"
+        )),
+        other => DeliveryError::storage(other),
+    })
+}
+
 /// A counter's value in the transaction, and whether it changed.
 #[derive(Debug, Clone, Copy)]
 struct CounterValue {
@@ -50,16 +69,16 @@ impl<'txn> RedbTables<'txn> {
     /// Opens (creating on first use) every table.
     pub(super) fn open(txn: &'txn WriteTransaction) -> Result<Self, DeliveryError> {
         Ok(Self {
-            events: txn.open_table(EVENTS).map_err(DeliveryError::storage)?,
-            bodies: txn.open_table(BODIES).map_err(DeliveryError::storage)?,
-            ready: txn.open_table(READY).map_err(DeliveryError::storage)?,
-            scheduled: txn.open_table(SCHEDULED).map_err(DeliveryError::storage)?,
-            leases: txn.open_table(LEASES).map_err(DeliveryError::storage)?,
-            dead: txn.open_table(DEAD).map_err(DeliveryError::storage)?,
-            expiries: txn.open_table(EXPIRIES).map_err(DeliveryError::storage)?,
-            seen: txn.open_table(SEEN).map_err(DeliveryError::storage)?,
-            dedupe: txn.open_table(DEDUPE).map_err(DeliveryError::storage)?,
-            counters: txn.open_table(COUNTERS).map_err(DeliveryError::storage)?,
+            events: open_table(txn, EVENTS)?,
+            bodies: open_table(txn, BODIES)?,
+            ready: open_table(txn, READY)?,
+            scheduled: open_table(txn, SCHEDULED)?,
+            leases: open_table(txn, LEASES)?,
+            dead: open_table(txn, DEAD)?,
+            expiries: open_table(txn, EXPIRIES)?,
+            seen: open_table(txn, SEEN)?,
+            dedupe: open_table(txn, DEDUPE)?,
+            counters: open_table(txn, COUNTERS)?,
             counter_values: [None; COUNTERS_LEN],
         })
     }
