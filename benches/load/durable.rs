@@ -46,7 +46,7 @@ struct Scenario {
     mode: Mode,
     server: ServerProcess,
     // Stopped (and removed) after the server.
-    _redis: Option<RedisProcess>,
+    redis: Option<RedisProcess>,
 }
 
 impl Scenario {
@@ -69,7 +69,13 @@ impl Scenario {
                 (server, Some(redis))
             }
         };
-        Ok(Self { mode, server, _redis: redis })
+        Ok(Self { mode, server, redis })
+    }
+
+    /// The CPU time of the store's own process so far: redis-server's; zero
+    /// for the modes whose store runs inside the server.
+    fn store_cpu(&self) -> std::io::Result<Duration> {
+        self.redis.as_ref().map_or(Ok(Duration::ZERO), |redis| crate::cpu::of_process(redis.pid()))
     }
 }
 
@@ -110,13 +116,16 @@ pub(crate) async fn run(settings: &Settings) -> std::io::Result<()> {
     let mut figures: Vec<Figures> = modes.iter().map(|_| Figures::default()).collect();
     let mut drains: Vec<Duration> = modes.iter().map(|_| Duration::ZERO).collect();
     let mut cpu: Vec<Duration> = modes.iter().map(|_| Duration::ZERO).collect();
+    let mut store_cpu: Vec<Duration> = modes.iter().map(|_| Duration::ZERO).collect();
     for _ in 0..settings.durable_rounds {
-        for (scenario, ((figures, drain), cpu)) in
-            scenarios.iter().zip(figures.iter_mut().zip(&mut drains).zip(&mut cpu))
+        for (scenario, (((figures, drain), cpu), store_cpu)) in scenarios
+            .iter()
+            .zip(figures.iter_mut().zip(&mut drains).zip(&mut cpu).zip(&mut store_cpu))
         {
             let round = bodies.take(settings.durable_requests);
             let address = scenario.server.address();
             let cpu_before = crate::cpu::of_process(scenario.server.pid())?;
+            let store_cpu_before = scenario.store_cpu()?;
             figures.add(
                 durable_load::send(address, &authorization, round, settings.connections).await,
             );
@@ -124,11 +133,12 @@ pub(crate) async fn run(settings: &Settings) -> std::io::Result<()> {
             // round starts, so no mode's backlog runs during another's.
             *drain += drain_queue(address).await?;
             *cpu += crate::cpu::of_process(scenario.server.pid())?.saturating_sub(cpu_before);
+            *store_cpu += scenario.store_cpu()?.saturating_sub(store_cpu_before);
         }
     }
     let modes: Vec<Mode> = scenarios.iter().map(|scenario| scenario.mode).collect();
     drop(scenarios);
-    report(&modes, &figures, &drains, &cpu)
+    report(&modes, &figures, &drains, &cpu, &store_cpu)
 }
 
 /// How many flushes the disk probe times.
@@ -178,12 +188,15 @@ fn report(
     figures: &[Figures],
     drains: &[Duration],
     cpu: &[Duration],
+    store_cpu: &[Duration],
 ) -> std::io::Result<()> {
     println!(
-        "\n{:<44} {:>10} {:>9} {:>9} {:>9} {:>12}",
-        "mode", "requests/s", "p50", "p99", "max", "server CPU"
+        "\n{:<44} {:>10} {:>9} {:>9} {:>9} {:>14} {:>14}",
+        "mode", "requests/s", "p50", "p99", "max", "server CPU", "redis-server"
     );
-    for ((mode, figures), cpu) in modes.iter().zip(figures).zip(cpu) {
+    for (((mode, figures), cpu), store_cpu) in modes.iter().zip(figures).zip(cpu).zip(store_cpu) {
+        let per_request =
+            |time: &Duration| time.as_secs_f64() * 1e6 / (figures.answered().max(1) as f64);
         if figures.answered_otherwise > 0 || figures.failed > 0 {
             return Err(std::io::Error::other(format!(
                 "{}: {} answers other than 200, {} requests without an answer; figures void",
@@ -192,19 +205,25 @@ fn report(
                 figures.failed
             )));
         }
+        let redis_cpu = match mode {
+            Mode::Redis(_) => format!("{:.1} µs/req", per_request(store_cpu)),
+            _ => "-".to_owned(),
+        };
         println!(
-            "{:<44} {:>10.0} {:>9} {:>9} {:>9} {:>7.1} µs/req",
+            "{:<44} {:>10.0} {:>9} {:>9} {:>9} {:>7.1} µs/req {:>14}",
             mode.label(),
             figures.per_second(),
             millis(figures.percentile(0.50)),
             millis(figures.percentile(0.99)),
             millis(figures.percentile(1.0)),
-            cpu.as_secs_f64() * 1e6 / (figures.answered().max(1) as f64),
+            per_request(cpu),
+            redis_cpu,
         );
     }
     println!(
         "(server CPU: the server process's user + system time over the rounds and the \
-         workers' handling after them, per request answered)"
+         workers' handling after them, per request answered; redis-server: the same for the \
+         Redis modes' server, which the redb and background modes do not have)"
     );
     let background = figures[0].per_second();
     for ((mode, figures), drain) in modes.iter().zip(figures).zip(drains).skip(1) {

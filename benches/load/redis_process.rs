@@ -66,6 +66,11 @@ impl RedisProcess {
         Ok(server)
     }
 
+    /// The server's process id, for its CPU time.
+    pub(crate) fn pid(&self) -> u32 {
+        self.process.id()
+    }
+
     pub(crate) fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/", self.port)
     }
