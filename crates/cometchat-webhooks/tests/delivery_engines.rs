@@ -13,6 +13,7 @@ use bytes::Bytes;
 use cometchat_webhooks::delivery::{
     DedupeClaim, DedupeStore, DeliveryError, EnqueueOutcome, EventQueue, EventState, FailOutcome,
     ManualClock, MemoryStore, QueueConfig, RedbStore, RedisConfig, RedisStore, StoredEvent,
+    WorkerTurn,
 };
 use cometchat_webhooks::testing::RedisServer;
 use tempfile::TempDir;
@@ -436,6 +437,36 @@ async fn a_batch_claim_dead_letters_events_over_their_limit(engine: Engine) {
     assert_eq!((stats.dead, stats.in_flight, stats.waiting), (2, 1, 0));
 }
 
+/// A worker's turn: the last batch's acks and the next claim in one call,
+/// each ack fenced on its own, the claim made whatever the acks found.
+async fn a_turn_acks_the_last_batch_and_claims_the_next(engine: Engine) {
+    let fixture = Fixture::new(engine, config()).await;
+    let queue = &fixture.queue;
+    for key in ["a", "b", "c", "d"] {
+        queue.enqueue(&event(key)).await.unwrap();
+    }
+    let first = queue.claim_batch(LEASE, 2).await.unwrap();
+    let leases: Vec<_> = first.iter().map(|claimed| claimed.lease.clone()).collect();
+    let WorkerTurn { acked, claimed: next } = queue.ack_and_claim(&leases, LEASE, 5).await.unwrap();
+    assert!(acked.len() == 2 && acked.iter().all(Result::is_ok), "{acked:?}");
+    let next_keys: Vec<&str> =
+        next.iter().map(|claimed| claimed.event.idempotency_key.as_str()).collect();
+    assert_eq!(next_keys, ["c", "d"]);
+    assert!(queue.show("a").await.unwrap().is_none() && queue.show("b").await.unwrap().is_none());
+    let stats = queue.stats().await.unwrap();
+    assert_eq!((stats.in_flight, stats.waiting), (2, 0));
+
+    // Acked already: refused alone, and the (empty) claim still answers.
+    let WorkerTurn { acked: again, claimed: none } =
+        queue.ack_and_claim(&leases, LEASE, 5).await.unwrap();
+    assert!(again.into_iter().all(is_stale), "an event is acknowledged once");
+    assert!(none.is_empty());
+    let leases: Vec<_> = next.iter().map(|claimed| claimed.lease.clone()).collect();
+    let WorkerTurn { acked, claimed: none } = queue.ack_and_claim(&leases, LEASE, 0).await.unwrap();
+    assert!(acked.iter().all(Result::is_ok) && none.is_empty(), "{acked:?}");
+    assert_eq!(queue.stats().await.unwrap().live(), 0);
+}
+
 macro_rules! on_every_engine {
     ($($scenario:ident),* $(,)?) => {
         mod memory {
@@ -461,6 +492,7 @@ on_every_engine!(
     batches_claim_and_ack_in_order,
     a_stale_lease_in_a_batch_is_refused_alone,
     a_batch_claim_dead_letters_events_over_their_limit,
+    a_turn_acks_the_last_batch_and_claims_the_next,
 );
 
 /// Redis looks for expired leases at most once a second (or once per lease,

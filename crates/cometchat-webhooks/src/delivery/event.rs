@@ -118,6 +118,18 @@ pub struct ClaimedEvent {
     pub lease_expires_at: SystemTime,
 }
 
+/// What [`EventQueue::ack_and_claim`](super::EventQueue::ack_and_claim)
+/// did: a worker's turn between two batches.
+#[derive(Debug)]
+pub struct WorkerTurn {
+    /// One result per lease handed in, in order, as
+    /// [`EventQueue::ack_batch`](super::EventQueue::ack_batch) gives them.
+    pub acked: Vec<Result<(), super::DeliveryError>>,
+    /// The next batch, as [`EventQueue::claim_batch`](super::EventQueue::claim_batch)
+    /// gives it.
+    pub claimed: Vec<ClaimedEvent>,
+}
+
 /// What [`EventQueue::fail`](super::EventQueue::fail) did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

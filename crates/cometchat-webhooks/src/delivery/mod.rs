@@ -161,7 +161,7 @@ pub use error::{BoxedError, DeliveryConfigError, DeliveryError};
 #[cfg(feature = "durable")]
 pub use event::{
     ClaimedEvent, DeadLetter, EnqueueOutcome, EventDetails, EventState, FailOutcome, Lease,
-    QueueStats, StoredEvent,
+    QueueStats, StoredEvent, WorkerTurn,
 };
 pub use future::StoreFuture;
 #[cfg(feature = "durable")]

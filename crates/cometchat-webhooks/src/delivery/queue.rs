@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use super::error::DeliveryError;
 use super::event::{
     ClaimedEvent, DeadLetter, EnqueueOutcome, EventDetails, FailOutcome, Lease, QueueStats,
-    StoredEvent,
+    StoredEvent, WorkerTurn,
 };
 // Also named here, next to the trait, where the engines import it from.
 pub(super) use super::future::StoreFuture;
@@ -107,6 +107,27 @@ pub trait EventQueue: Send + Sync + 'static {
         })
     }
 
+    /// Acks `handled` as [`ack_batch`](Self::ack_batch) does, then claims up
+    /// to `max` events as [`claim_batch`](Self::claim_batch) does, in one
+    /// round trip: what a worker does between one batch and the next. The
+    /// ack results come first, one per lease, then the claimed events. An
+    /// error for the whole call (the store is down) means nothing is known
+    /// to be acked and nothing was claimed.
+    ///
+    /// The default calls the two in turn; the redb engine runs both in one
+    /// transaction, so a worker's turn costs one commit instead of two.
+    fn ack_and_claim<'a>(
+        &'a self,
+        handled: &'a [Lease],
+        lease: Duration,
+        max: usize,
+    ) -> StoreFuture<'a, WorkerTurn> {
+        Box::pin(async move {
+            let acked = self.ack_batch(handled).await?;
+            Ok(WorkerTurn { acked, claimed: self.claim_batch(lease, max).await? })
+        })
+    }
+
     /// Records a failed attempt with its error text. The event is retried
     /// after `retry_in` (see [`Backoff::delay`](super::Backoff::delay)), or
     /// dead-lettered when this was its last attempt.
@@ -166,6 +187,15 @@ impl<Q: EventQueue + ?Sized> EventQueue for Arc<Q> {
         leases: &'a [Lease],
     ) -> StoreFuture<'a, Vec<Result<(), DeliveryError>>> {
         (**self).ack_batch(leases)
+    }
+
+    fn ack_and_claim<'a>(
+        &'a self,
+        handled: &'a [Lease],
+        lease: Duration,
+        max: usize,
+    ) -> StoreFuture<'a, WorkerTurn> {
+        (**self).ack_and_claim(handled, lease, max)
     }
 
     fn fail<'a>(

@@ -20,7 +20,7 @@ use super::dedupe::{DedupeClaim, DedupeStore, DedupeToken};
 use super::error::DeliveryError;
 use super::event::{
     ClaimedEvent, DeadLetter, EnqueueOutcome, EventDetails, FailOutcome, Lease, QueueStats,
-    StoredEvent,
+    StoredEvent, WorkerTurn,
 };
 use super::ledger::{self, Rules};
 use super::queue::{EventQueue, StoreFuture};
@@ -223,6 +223,22 @@ impl EventQueue for RedbStore {
     ) -> StoreFuture<'a, Vec<Result<(), DeliveryError>>> {
         let leases = leases.to_vec();
         Box::pin(self.run(Commit::Visible, move |tables, _, _| ledger::ack_batch(tables, &leases)))
+    }
+
+    fn ack_and_claim<'a>(
+        &'a self,
+        handled: &'a [Lease],
+        lease: Duration,
+        max: usize,
+    ) -> StoreFuture<'a, WorkerTurn> {
+        let handled = handled.to_vec();
+        Box::pin(self.run(Commit::Durable, move |tables, rules, now| {
+            let acked = ledger::ack_batch(tables, &handled)?;
+            Ok(WorkerTurn {
+                acked,
+                claimed: ledger::claim_batch(tables, rules, now, millis(lease), max)?,
+            })
+        }))
     }
 
     fn fail<'a>(

@@ -8,22 +8,40 @@ use tracing::field::Empty;
 use tracing::{Instrument, Span};
 
 use super::Shared;
-use crate::delivery::{ClaimedEvent, DeliveryError, EventQueue, FailOutcome, Lease};
+use crate::delivery::{ClaimedEvent, DeliveryError, EventQueue, FailOutcome, Lease, WorkerTurn};
 use crate::event::Event;
 use crate::router::dispatch::Outcome;
 use crate::router::metrics;
 
 /// Claims and runs events until shutdown: up to the claim batch per round
 /// trip to the store, their handlers run together, and the handled ones
-/// acked together in one more round trip.
+/// acked together with the next claim, in one more round trip.
 pub(super) async fn work(shared: Arc<Shared>, index: usize) {
     let lease = shared.config.lease();
     let batch = shared.config.claim_batch();
+    // The leases of the last batch's handled events, acked with the next
+    // claim (or on their own when the worker stops).
+    let mut handled: Vec<Lease> = Vec::new();
     while !shared.stop_claiming.is_cancelled() {
         shared.depth.sample(shared.queue.as_ref()).await;
         // A claim is not interrupted: a claim the store made but the worker
         // dropped would wait out its lease.
-        match shared.queue.claim_batch(lease, batch).await {
+        let claim = if handled.is_empty() {
+            shared.queue.claim_batch(lease, batch).await
+        } else {
+            let leases = std::mem::take(&mut handled);
+            match shared.queue.ack_and_claim(&leases, lease, batch).await {
+                Ok(WorkerTurn { acked, claimed }) => {
+                    report_refused_acks(acked);
+                    Ok(claimed)
+                }
+                Err(error) => {
+                    ack_failed(&error, leases.len());
+                    Err(error)
+                }
+            }
+        };
+        match claim {
             Ok(claimed) if claimed.is_empty() => idle(&shared).await,
             Ok(claimed) => {
                 let spans: Vec<Span> =
@@ -40,7 +58,7 @@ pub(super) async fn work(shared: Arc<Shared>, index: usize) {
                         }
                         return;
                     }
-                    handled = run => ack(&shared, handled.into_iter().flatten().collect()).await,
+                    done = run => handled = done.into_iter().flatten().collect(),
                 }
             }
             Err(error) => {
@@ -49,12 +67,13 @@ pub(super) async fn work(shared: Arc<Shared>, index: usize) {
             }
         }
     }
+    ack(&shared, &handled).await;
 }
 
-/// Acks the handled events of one batch in one round trip; a refused ack
-/// (the lease was lost meanwhile) means the event runs again.
-async fn ack(shared: &Shared, handled: Vec<Lease>) {
-    match handled.as_slice() {
+/// Acks the handled events of the last batch in one round trip; a refused
+/// ack (the lease was lost meanwhile) means the event runs again.
+async fn ack(shared: &Shared, handled: &[Lease]) {
+    match handled {
         [] => {}
         [lease] => {
             if let Err(error) = shared.queue.ack(lease).await {
@@ -62,16 +81,20 @@ async fn ack(shared: &Shared, handled: Vec<Lease>) {
             }
         }
         leases => match shared.queue.ack_batch(leases).await {
-            Ok(results) => {
-                for error in results.into_iter().filter_map(Result::err) {
-                    tracing::warn!(%error, "ack refused; the event will run again");
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, count = leases.len(), "acks refused; the events will run again");
-            }
+            Ok(acked) => report_refused_acks(acked),
+            Err(error) => ack_failed(&error, leases.len()),
         },
     }
+}
+
+fn report_refused_acks(acked: Vec<Result<(), DeliveryError>>) {
+    for error in acked.into_iter().filter_map(Result::err) {
+        tracing::warn!(%error, "ack refused; the event will run again");
+    }
+}
+
+fn ack_failed(error: &DeliveryError, count: usize) {
+    tracing::warn!(%error, count, "acks refused; the events will run again");
 }
 
 /// Waits for the poll interval, or less when shutting down.
