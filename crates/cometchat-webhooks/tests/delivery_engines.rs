@@ -16,6 +16,7 @@ use cometchat_webhooks::delivery::{
     WorkerTurn,
 };
 use cometchat_webhooks::testing::RedisServer;
+use futures_util::future::join_all;
 use tempfile::TempDir;
 
 /// Short enough for Redis tests to wait for, long enough that a claim and
@@ -467,6 +468,72 @@ async fn a_turn_acks_the_last_batch_and_claims_the_next(engine: Engine) {
     assert_eq!(queue.stats().await.unwrap().live(), 0);
 }
 
+/// Claims and acks everything waiting; the keys claimed, in claim order.
+async fn drain(queue: &dyn EventQueue) -> Vec<String> {
+    let mut keys = Vec::new();
+    loop {
+        let claimed = queue.claim_batch(LEASE, 64).await.unwrap();
+        if claimed.is_empty() {
+            return keys;
+        }
+        for claimed in claimed {
+            queue.ack(&claimed.lease).await.unwrap();
+            keys.push(claimed.event.idempotency_key);
+        }
+    }
+}
+
+async fn concurrent_enqueues_store_each_event_once(engine: Engine) {
+    const EVENTS: usize = 200;
+    let fixture = Fixture::new(engine, config()).await;
+    let queue = fixture.queue.as_ref();
+    let events: Vec<StoredEvent> = (0..EVENTS).map(|index| event(&format!("e{index}"))).collect();
+    let outcomes = join_all(events.iter().map(|event| queue.enqueue(event))).await;
+    for (event, outcome) in events.iter().zip(outcomes) {
+        assert_eq!(outcome.unwrap(), EnqueueOutcome::Stored, "{}", event.idempotency_key);
+    }
+    assert_eq!(queue.stats().await.unwrap().waiting, EVENTS as u64);
+    let mut claimed = drain(queue).await;
+    claimed.sort();
+    let mut expected: Vec<String> = events.into_iter().map(|event| event.idempotency_key).collect();
+    expected.sort();
+    assert_eq!(claimed, expected, "every event claimed exactly once");
+    for event in claimed.iter().take(3) {
+        assert!(queue.show(event).await.unwrap().is_none(), "acked events are removed");
+    }
+}
+
+async fn concurrent_enqueues_of_one_key_store_it_once(engine: Engine) {
+    let fixture = Fixture::new(engine, config()).await;
+    let queue = fixture.queue.as_ref();
+    let copies: Vec<StoredEvent> = (0..20).map(|_| event("same")).collect();
+    let others: Vec<StoredEvent> = (0..5).map(|index| event(&format!("other-{index}"))).collect();
+    let outcomes = join_all(copies.iter().chain(&others).map(|event| queue.enqueue(event))).await;
+    let (same, other) = outcomes.split_at(copies.len());
+    let stored = same.iter().filter(|outcome| matches!(outcome, Ok(EnqueueOutcome::Stored)));
+    let duplicates = same.iter().filter(|outcome| matches!(outcome, Ok(EnqueueOutcome::Duplicate)));
+    assert_eq!((stored.count(), duplicates.count()), (1, copies.len() - 1), "{same:?}");
+    assert!(other.iter().all(|outcome| matches!(outcome, Ok(EnqueueOutcome::Stored))));
+    let mut claimed = drain(queue).await;
+    claimed.sort();
+    assert_eq!(claimed, ["other-0", "other-1", "other-2", "other-3", "other-4", "same"]);
+}
+
+async fn the_backlog_bound_holds_among_concurrent_enqueues(engine: Engine) {
+    const LIMIT: usize = 5;
+    let fixture = Fixture::new(engine, config().with_backlog_limit(LIMIT as u64)).await;
+    let queue = fixture.queue.as_ref();
+    let events: Vec<StoredEvent> = (0..20).map(|index| event(&format!("b{index}"))).collect();
+    let outcomes = join_all(events.iter().map(|event| queue.enqueue(event))).await;
+    let count = |wanted: EnqueueOutcome| {
+        outcomes.iter().filter(|outcome| matches!(outcome, Ok(got) if *got == wanted)).count()
+    };
+    assert_eq!(count(EnqueueOutcome::Stored), LIMIT, "{outcomes:?}");
+    assert_eq!(count(EnqueueOutcome::BacklogFull), events.len() - LIMIT, "{outcomes:?}");
+    assert_eq!(queue.stats().await.unwrap().waiting, LIMIT as u64);
+    assert_eq!(drain(queue).await.len(), LIMIT);
+}
+
 macro_rules! on_every_engine {
     ($($scenario:ident),* $(,)?) => {
         mod memory {
@@ -493,6 +560,9 @@ on_every_engine!(
     a_stale_lease_in_a_batch_is_refused_alone,
     a_batch_claim_dead_letters_events_over_their_limit,
     a_turn_acks_the_last_batch_and_claims_the_next,
+    concurrent_enqueues_store_each_event_once,
+    concurrent_enqueues_of_one_key_store_it_once,
+    the_backlog_bound_holds_among_concurrent_enqueues,
 );
 
 /// Redis looks for expired leases at most once a second (or once per lease,
@@ -528,4 +598,45 @@ async fn redis_hands_out_an_expired_lease_within_a_second_of_its_end() {
     assert_eq!(again.attempt, 2);
     assert!(is_stale(queue.ack(&first.lease).await));
     queue.ack(&again.lease).await.unwrap();
+}
+
+/// With the server down every enqueue fails within its budget, none is
+/// reported stored; once the server is back, enqueues store again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_stopped_fails_enqueues_within_the_budget_until_restarted() {
+    let budget = Duration::from_millis(500);
+    let mut server = RedisServer::start();
+    let redis = RedisConfig::new(server.url()).with_command_timeout(Duration::from_secs(1));
+    let store = RedisStore::connect(redis, &config().with_request_budget(budget)).await.unwrap();
+    assert_eq!(store.enqueue(&event("up")).await.unwrap(), EnqueueOutcome::Stored);
+
+    server.stop();
+    let events: Vec<StoredEvent> = (0..20).map(|index| event(&format!("down-{index}"))).collect();
+    let started = tokio::time::Instant::now();
+    let outcomes = join_all(events.iter().map(|event| store.enqueue(event))).await;
+    let took = started.elapsed();
+    for outcome in &outcomes {
+        assert!(
+            matches!(outcome, Err(error) if error.is_transient()),
+            "never stored while the server is down: {outcome:?}"
+        );
+    }
+    // A deadline, not a benchmark: slack for a loaded machine.
+    assert!(took < budget + Duration::from_millis(500), "answered after {took:?}");
+
+    server.restart();
+    let started = tokio::time::Instant::now();
+    loop {
+        match store.enqueue(&event("back")).await {
+            Ok(outcome) => {
+                assert_eq!(outcome, EnqueueOutcome::Stored);
+                break;
+            }
+            Err(error) => assert!(error.is_transient(), "{error}"),
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "the store did not come back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let outcomes = join_all(events.iter().map(|event| store.enqueue(event))).await;
+    assert!(outcomes.iter().all(|outcome| outcome.is_ok()), "{outcomes:?}");
 }
