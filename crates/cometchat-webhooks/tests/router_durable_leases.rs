@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use cometchat_webhooks::delivery::{
-    Backoff, Clock, DeliveryError, EventQueue, EventState, ManualClock, QueueConfig, RedbStore,
-    RedisConfig, RedisStore,
+    Backoff, Clock, DedupeClaim, DedupeStore, DeliveryError, EventQueue, EventState, ManualClock,
+    MemoryDeduper, QueueConfig, RedbStore, RedisConfig, RedisStore,
 };
 use cometchat_webhooks::payload::MessageSent;
 use cometchat_webhooks::router::{Delivery, DurableConfig, RouterBuilder, WebhookRouter};
@@ -185,6 +185,59 @@ async fn a_worker_whose_lease_was_taken_over_cannot_ack() {
     for router in [first, second] {
         router.shutdown(Duration::from_secs(2)).await;
     }
+}
+
+/// A handler stopped because its lease was taken over releases its dedupe
+/// claim, so the copy that now holds the event is not refused as in flight
+/// until the claim's own lease (handler timeout + 30 s) ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_stopped_by_a_lost_lease_releases_its_dedupe_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::default());
+    let path = dir.path().join("stopped.redb");
+    let store = Arc::new(RedbStore::open_with_clock(path, &queue_config(), clock.clone()).unwrap());
+    let deduper = Arc::new(MemoryDeduper::new().with_in_flight_wait(Duration::ZERO));
+    let gate = Gate::default();
+    let held = gate.clone();
+    let router = WebhookRouter::builder()
+        .on(move |_sent: MessageSent| {
+            let gate = held.clone();
+            async move {
+                gate.pass().await;
+                Ok::<_, std::convert::Infallible>(())
+            }
+        })
+        .deduplicate(deduper.clone())
+        .durable(store.clone(), durable_config().with_workers(1))
+        .unwrap();
+    let event = message_sent("stopped");
+    let key = event.idempotency_key().into_string();
+    assert_eq!(router.handle(event).await.status(), 200);
+    gate.started(1).await;
+    assert_eq!(
+        deduper.claim(&key, LEASE).await.unwrap(),
+        DedupeClaim::InFlight,
+        "the running handler holds the key"
+    );
+
+    // The worker stalls past its lease and another takes the event over; the
+    // worker's next renewal (each second) finds it lost and stops the run.
+    clock.advance(LEASE + Duration::from_secs(1));
+    let taken =
+        EventQueue::claim(store.as_ref(), LEASE).await.unwrap().expect("expired: claimable");
+    assert_eq!(taken.event.idempotency_key, key);
+    let started = Instant::now();
+    loop {
+        match deduper.claim(&key, LEASE).await.unwrap() {
+            DedupeClaim::Acquired(_) => break,
+            claim => assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the stopped run's claim was not released: {claim:?}"
+            ),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    router.shutdown(Duration::from_secs(2)).await;
 }
 
 async fn wait_for_state(

@@ -242,8 +242,9 @@ impl Dispatcher {
             }
             Admission::Unavailable => Outcome::StoreUnavailable,
             Admission::Run(token) => {
-                let outcome = self.run_caught(handler, event, Some(key.clone())).await;
-                dedupe.settle(&key, token, matches!(outcome, Outcome::Handled(_))).await;
+                let claim = dedupe.hold(&key, token);
+                let outcome = self.run_caught(handler, event, Some(key)).await;
+                claim.settle(matches!(outcome, Outcome::Handled(_))).await;
                 outcome
             }
         }

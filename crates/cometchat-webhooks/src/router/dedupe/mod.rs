@@ -6,7 +6,8 @@
 //!
 //! A claim is a lease longer than the handler timeout and is not renewed:
 //! the handler is stopped at its timeout, so it never runs past the claim,
-//! and a claim left by a process that died ends with its lease.
+//! a run stopped early (its queue lease lost) releases its claim, and a
+//! claim left by a process that died ends with its lease.
 
 mod error;
 
@@ -15,7 +16,7 @@ use std::time::Duration;
 
 pub use error::RouterConfigError;
 
-use crate::delivery::{DedupeClaim, DedupeStore, DeliveryError};
+use crate::delivery::{DedupeClaim, DedupeStore, DedupeToken, DeliveryError};
 use crate::idempotency::IdempotencyKey;
 
 /// The store and the lease its claims take next to `handler_timeout`: the
@@ -55,7 +56,7 @@ pub(crate) struct Dedupe {
 
 /// Whether the handler may run for a delivery.
 pub(crate) enum Admission {
-    /// Yes: settle the claim afterwards with [`Dedupe::settle`].
+    /// Yes: hold the claim with [`Dedupe::hold`] while the handler runs.
     Run(crate::delivery::DedupeToken),
     /// A handler already succeeded for this key.
     Duplicate,
@@ -84,20 +85,35 @@ impl Dedupe {
         }
     }
 
+    /// The claim `admit` acquired, held while the handler runs.
+    pub(crate) fn hold(&self, key: &IdempotencyKey, token: DedupeToken) -> HeldClaim {
+        HeldClaim { store: Arc::clone(&self.store), key: key.clone(), token: Some(token) }
+    }
+}
+
+/// A claim a handler runs under. [`settle`](Self::settle) records the
+/// handler's result; a claim dropped unsettled (the run was stopped: its
+/// queue lease was taken over, or the router abandoned it at shutdown) is
+/// released in the background, so the copy that runs next is not refused
+/// as in flight until the claim's lease ends.
+pub(crate) struct HeldClaim {
+    store: Arc<dyn DedupeStore>,
+    key: IdempotencyKey,
+    /// Taken when the claim is settled.
+    token: Option<DedupeToken>,
+}
+
+impl HeldClaim {
     /// Records the handler's result: the key done when it succeeded, free
     /// again when it failed. A refusal is logged: the claim was taken over
     /// (the store stalled past the lease), or the store is down and the
     /// claim ends with its lease.
-    pub(crate) async fn settle(
-        &self,
-        key: &IdempotencyKey,
-        token: crate::delivery::DedupeToken,
-        handled: bool,
-    ) {
+    pub(crate) async fn settle(mut self, handled: bool) {
+        let Some(token) = self.token.take() else { return };
         let settled = if handled {
-            self.store.complete(key.as_str(), token).await
+            self.store.complete(self.key.as_str(), token).await
         } else {
-            self.store.release(key.as_str(), token).await
+            self.store.release(self.key.as_str(), token).await
         };
         match settled {
             Ok(()) => {}
@@ -108,5 +124,20 @@ impl Dedupe {
                 tracing::warn!(%error, "settling the dedupe claim failed; it ends with its lease");
             }
         }
+    }
+}
+
+impl Drop for HeldClaim {
+    fn drop(&mut self) {
+        let Some(token) = self.token.take() else { return };
+        // Outside a runtime (the runtime itself is going away) the claim
+        // ends with its lease.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let (store, key) = (Arc::clone(&self.store), self.key.clone());
+        runtime.spawn(async move {
+            if let Err(error) = store.release(key.as_str(), token).await {
+                tracing::debug!(%error, "releasing a stopped run's dedupe claim failed; it ends with its lease");
+            }
+        });
     }
 }
