@@ -109,8 +109,7 @@ pub trait EventQueue: Send + Sync + 'static {
 
     /// Acks `handled` as [`ack_batch`](Self::ack_batch) does, then claims up
     /// to `max` events as [`claim_batch`](Self::claim_batch) does, in one
-    /// round trip: what a worker does between one batch and the next. The
-    /// ack results come first, one per lease, then the claimed events. An
+    /// round trip: what a worker does between one batch and the next. An
     /// error for the whole call (the store is down) means nothing is known
     /// to be acked and nothing was claimed.
     ///

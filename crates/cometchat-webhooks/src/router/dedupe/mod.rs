@@ -57,7 +57,7 @@ pub(crate) struct Dedupe {
 /// Whether the handler may run for a delivery.
 pub(crate) enum Admission {
     /// Yes: hold the claim with [`Dedupe::hold`] while the handler runs.
-    Run(crate::delivery::DedupeToken),
+    Run(DedupeToken),
     /// A handler already succeeded for this key.
     Duplicate,
     /// Another copy holds the key and did not settle in time.
