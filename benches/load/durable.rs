@@ -6,12 +6,11 @@
 
 use std::time::Duration;
 
-use cometchat_webhooks::testing::basic_auth_header;
 use cometchat_webhooks::testing::conformance::{PASSWORD, USERNAME};
+use cometchat_webhooks::testing::{AppendFsync, RedisServer, basic_auth_header};
 
 use crate::durable_load::{self, Bodies, Figures};
 use crate::durable_server;
-use crate::redis_process::{AppendFsync, RedisProcess};
 use crate::server_process::ServerProcess;
 use crate::settings::Settings;
 
@@ -46,7 +45,7 @@ struct Scenario {
     mode: Mode,
     server: ServerProcess,
     // Stopped (and removed) after the server.
-    redis: Option<RedisProcess>,
+    redis: Option<RedisServer>,
 }
 
 impl Scenario {
@@ -63,7 +62,8 @@ impl Scenario {
                 (ServerProcess::start_with(&[durable_server::ROLE, "redb", path])?, None)
             }
             Mode::Redis(fsync) => {
-                let redis = RedisProcess::start(fsync)?;
+                // Panics with what is missing when redis-server cannot start.
+                let redis = RedisServer::start_with(fsync);
                 let server =
                     ServerProcess::start_with(&[durable_server::ROLE, "redis", &redis.url()])?;
                 (server, Some(redis))
@@ -75,7 +75,10 @@ impl Scenario {
     /// The CPU time of the store's own process so far: redis-server's; zero
     /// for the modes whose store runs inside the server.
     fn store_cpu(&self) -> std::io::Result<Duration> {
-        self.redis.as_ref().map_or(Ok(Duration::ZERO), |redis| crate::cpu::of_process(redis.pid()))
+        match self.redis.as_ref().and_then(RedisServer::pid) {
+            Some(pid) => crate::cpu::of_process(pid),
+            None => Ok(Duration::ZERO),
+        }
     }
 }
 

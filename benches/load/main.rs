@@ -48,7 +48,6 @@ mod flood;
 mod framework_servers;
 mod hostile;
 mod memory;
-mod redis_process;
 mod server;
 mod server_process;
 mod settings;

@@ -15,18 +15,41 @@ const START_DEADLINE: Duration = Duration::from_secs(20);
 /// A real `redis-server` on a free loopback port, with its data in a
 /// temporary directory, that a test can stop (SIGKILL) and start again.
 ///
-/// Configured for durability: append-only file with fsync on every write,
-/// no eviction. Needs `redis-server` on `PATH`; without it, [`start`]
-/// panics rather than letting the test pass without a server.
+/// Configured for durability: append-only file with fsync on every write
+/// (or once a second, [`start_with`]), no eviction. Needs `redis-server` on
+/// `PATH`; without it, [`start`] panics rather than letting the test pass
+/// without a server.
 ///
 /// The server is killed and its directory removed on drop.
 ///
 /// [`start`]: RedisServer::start
+/// [`start_with`]: RedisServer::start_with
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisServer {
     port: u16,
     dir: DataDir,
+    append_fsync: AppendFsync,
     process: Option<Child>,
+}
+
+/// When a [`RedisServer`] flushes its append-only file (`appendfsync`).
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppendFsync {
+    /// Before answering each write: nothing answered is lost.
+    Always,
+    /// Once a second: a crash of the machine (not of the process) can lose
+    /// the last second of answered writes.
+    EverySec,
+}
+
+impl AppendFsync {
+    fn setting(self) -> &'static str {
+        match self {
+            AppendFsync::Always => "always",
+            AppendFsync::EverySec => "everysec",
+        }
+    }
 }
 
 impl RedisServer {
@@ -38,9 +61,20 @@ impl RedisServer {
     /// answer within 20 seconds.
     #[must_use]
     pub fn start() -> Self {
+        Self::start_with(AppendFsync::Always)
+    }
+
+    /// Starts a server that flushes its append-only file as `append_fsync`
+    /// says, and waits until it answers PING.
+    ///
+    /// # Panics
+    ///
+    /// As [`start`](RedisServer::start).
+    #[must_use]
+    pub fn start_with(append_fsync: AppendFsync) -> Self {
         let dir = DataDir::create();
         let port = free_port();
-        let mut server = Self { port, dir, process: None };
+        let mut server = Self { port, dir, append_fsync, process: None };
         server.spawn();
         server
     }
@@ -55,6 +89,12 @@ impl RedisServer {
     #[must_use]
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The server's process id, `None` while it is stopped.
+    #[must_use]
+    pub fn pid(&self) -> Option<u32> {
+        self.process.as_ref().map(Child::id)
     }
 
     /// Kills the server with SIGKILL: what it acknowledged must be on disk.
@@ -81,7 +121,8 @@ impl RedisServer {
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
             .arg("--dir")
             .arg(&dir)
-            .args(["--appendonly", "yes", "--appendfsync", "always", "--save", ""])
+            .args(["--appendonly", "yes", "--appendfsync", self.append_fsync.setting()])
+            .args(["--save", ""])
             .args(["--maxmemory-policy", "noeviction", "--daemonize", "no"])
             .arg("--logfile")
             .arg(dir.join("redis.log"))
