@@ -128,7 +128,7 @@ impl RedisServer {
             .arg(dir.join("redis.log"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|error| {
                 panic!(
