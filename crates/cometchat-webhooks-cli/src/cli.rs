@@ -72,7 +72,7 @@ With --store, every delivery is stored before it is answered 200 (503 when it ca
 be), then printed, saved or forwarded by a worker, with retries and dead letters
 (see `cometchat-webhooks queue`). Ctrl-C or SIGTERM stops taking deliveries, gives
 the events being handled --grace to finish, and leaves everything else stored.")]
-    Listen(ListenArgs),
+    Listen(Box<ListenArgs>),
 
     /// Decode a webhook body and show what it carries.
     #[command(after_help = "\

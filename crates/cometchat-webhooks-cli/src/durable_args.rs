@@ -8,6 +8,7 @@ use cometchat_webhooks::delivery::QueueConfig;
 
 use crate::duration_arg::{format_duration, parse_duration};
 use crate::errors::CliError;
+use crate::redis_tls_args::RedisTlsArgs;
 use crate::store_spec::{STORE_VAR, StoreArgs};
 
 /// `listen --store …` and the flags that only mean something with it.
@@ -16,7 +17,8 @@ pub(crate) struct DurableArgs {
     /// Store every delivery before answering 200 (503 when it cannot be
     /// stored), then print, save or forward it from a worker: `redb:PATH`
     /// (one machine, created on first start) or
-    /// `redis://[:PASSWORD@]HOST[:PORT][/DB]` (several instances).
+    /// `redis://[:PASSWORD@]HOST[:PORT][/DB]` (several instances; `rediss://`
+    /// for TLS).
     #[arg(long, env = STORE_VAR, hide_env_values = true, value_name = "STORE")]
     pub(crate) store: Option<String>,
 
@@ -33,6 +35,9 @@ pub(crate) struct DurableArgs {
     /// command.
     #[arg(long = "store-timeout", default_value = "3s", value_parser = parse_duration)]
     pub(crate) store_timeout: Duration,
+
+    #[command(flatten)]
+    pub(crate) tls: RedisTlsArgs,
 
     /// POST each stored event to this internal URL (exact body, its trigger
     /// in `X-CometChat-Trigger`, its key in `Idempotency-Key`); a non-2xx
@@ -98,6 +103,7 @@ impl DurableArgs {
             redis_prefix: self.redis_prefix.clone(),
             app: self.app.clone(),
             timeout: self.store_timeout,
+            tls: self.tls.clone(),
         })
     }
 }

@@ -114,6 +114,9 @@ pub(crate) enum CliError {
     #[error("{flag} applies only to redis:// stores; leave it out for redb:PATH")]
     FlagNeedsRedis { flag: &'static str },
 
+    #[error("{flag} applies only to rediss:// (TLS) stores; write rediss:// or leave it out")]
+    FlagNeedsTls { flag: &'static str },
+
     #[error("{flag}: {reason}")]
     BadStoreSetting { flag: &'static str, reason: String },
 
@@ -139,6 +142,11 @@ pub(crate) enum CliError {
         "cannot reach {store}: {reason}; is redis-server running there, and are the address and password right?"
     )]
     StoreUnreachable { store: String, reason: String },
+
+    #[error(
+        "the TLS handshake with {store} failed: {reason}; does the server's certificate name its host, and is its CA the one given with --redis-ca-cert (or a public one)? a server that asks for a client certificate needs --redis-client-cert and --redis-client-key"
+    )]
+    StoreNotTrusted { store: String, reason: String },
 
     #[error("{store} failed: {reason}{hint}")]
     StoreFailed { store: String, reason: String, hint: &'static str },
@@ -175,6 +183,7 @@ impl CliError {
         match self {
             Self::BadStore { .. }
             | Self::FlagNeedsRedis { .. }
+            | Self::FlagNeedsTls { .. }
             | Self::BadStoreSetting { .. }
             | Self::BadServerSetting { .. } => exit_code::USAGE,
             Self::NoSuchEvent { .. } | Self::NotDead { .. } => exit_code::NO_SUCH_KEY,
@@ -184,6 +193,7 @@ impl CliError {
             | Self::StoreLocked { .. }
             | Self::StoreTimeout { .. }
             | Self::StoreUnreachable { .. }
+            | Self::StoreNotTrusted { .. }
             | Self::StoreFailed { .. } => exit_code::STORE,
             _ => exit_code::FAILURE,
         }

@@ -20,6 +20,7 @@ mod lock_holder;
 mod output;
 mod queue_args;
 mod receiver;
+mod redis_tls_args;
 mod saved_bodies;
 mod server_limits;
 mod store_open;
@@ -54,7 +55,7 @@ fn run(command: Command) -> Result<(), CliError> {
         Command::Inspect(args) => commands::inspect::run(&args),
         Command::Completions(args) => commands::completions::run(&args),
         Command::Send(args) => block_on(commands::send::run(args)),
-        Command::Listen(args) => block_on(commands::listen::run(args)),
+        Command::Listen(args) => block_on(commands::listen::run(*args)),
         Command::Replay(args) => block_on(commands::replay::run(args)),
         Command::Demo(args) => block_on(commands::demo::run(args)),
         Command::Media(command) => block_on(commands::media::run(command)),

@@ -117,7 +117,7 @@ pub(crate) async fn open_store(
             })
         }
         StoreSpec::Redis(redis) => {
-            let store = RedisStore::connect(redis_config(redis), config)
+            let store = RedisStore::connect(redis_config(redis)?, config)
                 .await
                 .map_err(|error| store_error(spec, error))?;
             let store = Arc::new(store);
@@ -131,7 +131,7 @@ pub(crate) async fn open_store(
     }
 }
 
-fn redis_config(redis: &RedisSpec) -> RedisConfig {
+fn redis_config(redis: &RedisSpec) -> Result<RedisConfig, CliError> {
     let mut config = RedisConfig::new(&redis.url)
         .with_connect_timeout(redis.timeout)
         .with_command_timeout(redis.timeout);
@@ -141,7 +141,7 @@ fn redis_config(redis: &RedisSpec) -> RedisConfig {
     if let Some(app) = &redis.app {
         config = config.with_application(app);
     }
-    config
+    redis.certificates.apply(config)
 }
 
 fn check_redb_path(path: &Path, if_missing: IfMissing) -> Result<(), CliError> {
@@ -168,12 +168,21 @@ pub(crate) fn store_error(spec: &StoreSpec, error: DeliveryError) -> CliError {
         }
         DeliveryError::Timeout { after } => CliError::StoreTimeout { store, after },
         DeliveryError::Unavailable { source } => {
-            CliError::StoreUnreachable { store, reason: reason(&*source) }
+            let reason = reason(&*source);
+            if matches!(spec, StoreSpec::Redis(redis) if redis.tls) && is_handshake_refusal(&reason)
+            {
+                CliError::StoreNotTrusted { store, reason }
+            } else {
+                CliError::StoreUnreachable { store, reason }
+            }
         }
         DeliveryError::Config(DeliveryConfigError::Invalid { name, reason }) => {
             let flag = match name {
                 "prefix" => "--redis-prefix",
                 "application" => "--app",
+                "tls_root_certificates" => "--redis-ca-cert",
+                "tls_client_certificate" => "--redis-client-cert",
+                "tls_client_key" => "--redis-client-key",
                 _ => "--store",
             };
             CliError::BadStoreSetting { flag, reason: one_line(&reason) }
@@ -197,6 +206,12 @@ pub(crate) fn store_error(spec: &StoreSpec, error: DeliveryError) -> CliError {
         },
         other => CliError::StoreFailed { store, reason: one_line(&other.to_string()), hint: "" },
     }
+}
+
+/// Whether a failed connection was a TLS handshake one side refused: a
+/// certificate rustls rejected, or the server's alert about the client's.
+fn is_handshake_refusal(reason: &str) -> bool {
+    reason.contains("invalid peer certificate") || reason.contains("received fatal alert")
 }
 
 /// An error and its causes, on one line, safe for a terminal.

@@ -1,6 +1,6 @@
 //! `--store`: where durable deliveries live, written `redb:PATH` (one
-//! machine) or `redis://HOST[:PORT][/DB]` (several instances), with the
-//! flags that only mean something for one of them.
+//! machine) or `redis://HOST[:PORT][/DB]` (several instances; `rediss://`
+//! over TLS), with the flags that only mean something for one of them.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -11,18 +11,20 @@ use url::Url;
 
 use crate::duration_arg::parse_duration;
 use crate::errors::CliError;
+use crate::redis_tls_args::RedisTlsArgs;
 
 /// The variable `--store` is read from when the flag is absent; a Redis
 /// password in it stays out of the process list and the shell history.
 pub(crate) const STORE_VAR: &str = "COMETCHAT_WEBHOOKS_STORE";
 
 /// How to write a store, for hints.
-const FORMS: &str = "write redb:PATH (one machine) or redis://HOST[:PORT][/DB] (several instances)";
+const FORMS: &str = "write redb:PATH (one machine) or redis://HOST[:PORT][/DB] (several instances; rediss:// for TLS)";
 
 /// The flags every command that opens a store shares.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct StoreArgs {
-    /// The store: `redb:PATH` or `redis://[:PASSWORD@]HOST[:PORT][/DB]`.
+    /// The store: `redb:PATH` or `redis://[:PASSWORD@]HOST[:PORT][/DB]`
+    /// (`rediss://` for TLS).
     #[arg(long, env = STORE_VAR, hide_env_values = true, value_name = "STORE")]
     pub(crate) store: String,
 
@@ -39,6 +41,9 @@ pub(crate) struct StoreArgs {
     /// command: `3s`, `500ms`.
     #[arg(long = "store-timeout", default_value = "3s", value_parser = parse_duration)]
     pub(crate) timeout: Duration,
+
+    #[command(flatten)]
+    pub(crate) tls: RedisTlsArgs,
 }
 
 /// A parsed `--store` value.
@@ -55,11 +60,15 @@ pub(crate) enum StoreSpec {
 pub(crate) struct RedisSpec {
     /// The URL as given (it may carry a password: never shown).
     pub(crate) url: String,
-    /// `host:port/db`, for messages.
+    /// `redis://host:port/db` or `rediss://…`, for messages.
     pub(crate) shown: String,
     pub(crate) prefix: Option<String>,
     pub(crate) app: Option<String>,
     pub(crate) timeout: Duration,
+    /// Whether it is `rediss://` (TLS).
+    pub(crate) tls: bool,
+    /// Certificates for `rediss://`.
+    pub(crate) certificates: RedisTlsArgs,
 }
 
 impl StoreSpec {
@@ -75,15 +84,25 @@ impl StoreSpec {
                         return Err(CliError::FlagNeedsRedis { flag });
                     }
                 }
+                if let Some(flag) = args.tls.first_given() {
+                    return Err(CliError::FlagNeedsRedis { flag });
+                }
                 Ok(Self::Redb { path })
             }
-            Parsed::Redis { url, shown } => Ok(Self::Redis(RedisSpec {
-                url,
-                shown,
-                prefix: args.redis_prefix.clone(),
-                app: args.app.clone(),
-                timeout: args.timeout,
-            })),
+            Parsed::Redis { url, shown, tls } => {
+                if !tls && let Some(flag) = args.tls.first_given() {
+                    return Err(CliError::FlagNeedsTls { flag });
+                }
+                Ok(Self::Redis(RedisSpec {
+                    url,
+                    shown,
+                    prefix: args.redis_prefix.clone(),
+                    app: args.app.clone(),
+                    timeout: args.timeout,
+                    tls,
+                    certificates: args.tls.clone(),
+                }))
+            }
         }
     }
 }
@@ -93,7 +112,7 @@ impl fmt::Display for StoreSpec {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Redb { path } => write!(formatter, "redb:{}", path.display()),
-            Self::Redis(redis) => write!(formatter, "redis://{}", redis.shown),
+            Self::Redis(redis) => formatter.write_str(&redis.shown),
         }
     }
 }
@@ -107,7 +126,7 @@ impl fmt::Debug for StoreSpec {
 #[derive(Debug, PartialEq, Eq)]
 enum Parsed {
     Redb(PathBuf),
-    Redis { url: String, shown: String },
+    Redis { url: String, shown: String, tls: bool },
 }
 
 fn parse(given: &str) -> Result<Parsed, String> {
@@ -119,10 +138,7 @@ fn parse(given: &str) -> Result<Parsed, String> {
     };
     match scheme.to_ascii_lowercase().as_str() {
         "redb" => parse_redb(rest),
-        "redis" => parse_redis(given),
-        "rediss" => Err("TLS (rediss://) is not supported by this build; reach Redis over \
-                         redis:// on a private network or through a TLS tunnel"
-            .to_owned()),
+        "redis" | "rediss" => parse_redis(given),
         "unix" | "redis+unix" => Err(format!("Unix sockets are not supported; {FORMS}")),
         // `C:\store.redb`, `./a:b.redb`: a path with a colon, not a scheme.
         _ if scheme.len() == 1 || scheme.contains(['/', '\\', '.']) => Err(no_scheme(given)),
@@ -194,7 +210,12 @@ fn parse_redis(given: &str) -> Result<Parsed, String> {
     }
     let port = url.port().unwrap_or(6379);
     let database = if database.is_empty() { "0" } else { database };
-    Ok(Parsed::Redis { url: given.to_owned(), shown: format!("{host}:{port}/{database}") })
+    let scheme = url.scheme();
+    Ok(Parsed::Redis {
+        url: given.to_owned(),
+        shown: format!("{scheme}://{host}:{port}/{database}"),
+        tls: scheme == "rediss",
+    })
 }
 
 /// The value as given, with any password replaced, for error messages.
@@ -213,7 +234,7 @@ mod tests {
     use super::*;
 
     fn redis(url: &str, shown: &str) -> Parsed {
-        Parsed::Redis { url: url.to_owned(), shown: shown.to_owned() }
+        Parsed::Redis { url: url.to_owned(), shown: format!("redis://{shown}"), tls: false }
     }
 
     #[test]
@@ -227,6 +248,14 @@ mod tests {
         assert_eq!(
             parse("redis://:pw@10.0.0.1:7000/"),
             Ok(redis("redis://:pw@10.0.0.1:7000/", "10.0.0.1:7000/0"))
+        );
+        assert_eq!(
+            parse("rediss://:pw@cache.example:6380/1"),
+            Ok(Parsed::Redis {
+                url: "rediss://:pw@cache.example:6380/1".to_owned(),
+                shown: "rediss://cache.example:6380/1".to_owned(),
+                tls: true,
+            })
         );
     }
 
@@ -246,7 +275,7 @@ mod tests {
             ("redis://h:0", "the port is not a number"),
             ("redis://h:x", "the port is not a number"),
             ("redis://h/zero", "`/zero` is not a database number"),
-            ("rediss://h", "TLS (rediss://) is not supported"),
+            ("rediss://", "the host is missing"),
             ("unix:///tmp/redis.sock", "Unix sockets are not supported"),
         ];
         for (given, expected) in cases {
@@ -264,6 +293,7 @@ mod tests {
             redis_prefix: None,
             app: None,
             timeout: Duration::from_secs(1),
+            tls: RedisTlsArgs::default(),
         })
         .expect("valid");
         assert_eq!(spec.to_string(), "redis://h:1/2");
@@ -273,6 +303,7 @@ mod tests {
             redis_prefix: None,
             app: None,
             timeout: Duration::from_secs(1),
+            tls: RedisTlsArgs::default(),
         })
         .expect_err("bad database");
         assert!(!error.to_string().contains("secret"), "{error}");
@@ -285,8 +316,26 @@ mod tests {
             redis_prefix: None,
             app: Some("shop".into()),
             timeout: Duration::from_secs(1),
+            tls: RedisTlsArgs::default(),
         })
         .expect_err("--app with redb");
         assert!(error.to_string().contains("--app applies only to redis://"), "{error}");
+    }
+
+    #[test]
+    fn certificate_flags_need_a_rediss_store() {
+        let with_ca = |store: &str| StoreArgs {
+            store: store.into(),
+            redis_prefix: None,
+            app: None,
+            timeout: Duration::from_secs(1),
+            tls: RedisTlsArgs { redis_ca_cert: Some("ca.pem".into()), ..RedisTlsArgs::default() },
+        };
+        let error = StoreSpec::from_args(&with_ca("redb:q.redb")).expect_err("redb");
+        assert!(error.to_string().contains("--redis-ca-cert applies only to redis://"), "{error}");
+        let error = StoreSpec::from_args(&with_ca("redis://h")).expect_err("plain redis");
+        assert!(error.to_string().contains("--redis-ca-cert applies only to rediss://"), "{error}");
+        let spec = StoreSpec::from_args(&with_ca("rediss://:secret@h:6380")).expect("TLS");
+        assert_eq!(spec.to_string(), "rediss://h:6380/0");
     }
 }

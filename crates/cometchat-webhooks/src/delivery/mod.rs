@@ -44,7 +44,7 @@
 //! |---|---|---|---|
 //! | [`MemoryStore`] | `durable` | tests, development | none: a restart loses everything |
 //! | [`RedbStore`] | `redb` | one instance on one machine | one file, fsync on every commit; concurrent enqueues share a commit |
-//! | [`RedisStore`] | `redis` | several instances | as configured on the server (see below) |
+//! | [`RedisStore`] | `redis` (`redis-tls` for `rediss://`) | several instances | as configured on the server (see below) |
 //!
 //! An embedded store belongs to one process: a second process opening the
 //! same file gets [`DeliveryError::Locked`]. Several instances behind a
@@ -80,6 +80,32 @@
 //! [`RedisStore`] reads these settings when it connects and logs a warning
 //! (through `tracing`) for each one that does not match, and an info line
 //! when `appendfsync` is `everysec`, saying what it can lose.
+//!
+//! # Redis over TLS
+//!
+//! With the `redis-tls` feature, a `rediss://` URL connects through rustls
+//! (no system OpenSSL). The server's certificate must name the URL's host
+//! and chain to one of the Mozilla roots built in, or to the CA given with
+//! [`RedisConfig::with_tls_root_certificates`] (a private CA, a managed
+//! service's own); a server that asks clients for a certificate
+//! (`tls-auth-clients yes`) gets the one given with
+//! [`RedisConfig::with_tls_client_certificate`]. Certificates that cannot
+//! be read are a [`DeliveryConfigError`] when the store connects; a server
+//! that cannot be trusted is [`DeliveryError::Unavailable`], saying why.
+//!
+//! ```no_run
+//! # #[cfg(feature = "redis-tls")]
+//! # async fn connect() -> Result<(), Box<dyn std::error::Error>> {
+//! use cometchat_webhooks::delivery::{QueueConfig, RedisConfig, RedisStore};
+//!
+//! let ca = std::fs::read("/etc/cometchat/redis-ca.pem")?;
+//! let redis = RedisConfig::new("rediss://:password@redis.internal:6380/0")
+//!     .with_tls_root_certificates(ca);
+//! let store = RedisStore::connect(redis, &QueueConfig::new()).await?;
+//! # drop(store);
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # A worker, in outline
 //!

@@ -51,5 +51,5 @@ pub use minify::minify_json;
 pub use recorders::{Gate, NotStarted};
 pub use recorders::{RunCount, Sighting, Sightings, TriggerLog};
 #[cfg(feature = "redis")]
-pub use redis_server::{AppendFsync, RedisServer};
+pub use redis_server::{AppendFsync, RedisServer, ServerTls};
 pub use samples::{SHAPE_VARIANTS, ShapeVariant, sample_body, samples};

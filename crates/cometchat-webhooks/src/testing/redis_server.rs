@@ -29,7 +29,23 @@ pub struct RedisServer {
     port: u16,
     dir: DataDir,
     append_fsync: AppendFsync,
+    tls: Option<(ServerTls, u16)>,
     process: Option<Child>,
+}
+
+/// What a [`RedisServer`] serves TLS with, on a second port beside its
+/// plain one ([`RedisServer::start_with_tls`]). Every field is PEM text.
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+#[derive(Debug, Clone)]
+pub struct ServerTls {
+    /// The server's certificate (its chain, leaf first).
+    pub certificate: String,
+    /// The server certificate's private key.
+    pub key: String,
+    /// The CA that client certificates must chain to.
+    pub client_ca: String,
+    /// Whether a client must present a certificate (`tls-auth-clients`).
+    pub require_client_certificates: bool,
 }
 
 /// When a [`RedisServer`] flushes its append-only file (`appendfsync`).
@@ -74,7 +90,31 @@ impl RedisServer {
     pub fn start_with(append_fsync: AppendFsync) -> Self {
         let dir = DataDir::create();
         let port = free_port();
-        let mut server = Self { port, dir, append_fsync, process: None };
+        let mut server = Self { port, dir, append_fsync, tls: None, process: None };
+        server.spawn();
+        server
+    }
+
+    /// Starts a server that also serves TLS, as `tls` says, on a second
+    /// port ([`tls_url`](RedisServer::tls_url)); [`url`](RedisServer::url)
+    /// stays plain, for the test's own checks.
+    ///
+    /// # Panics
+    ///
+    /// As [`start`](RedisServer::start), and when the certificates cannot
+    /// be written or the server was built without TLS.
+    #[must_use]
+    pub fn start_with_tls(tls: ServerTls) -> Self {
+        let dir = DataDir::create();
+        let port = free_port();
+        let tls_port = free_port();
+        let mut server = Self {
+            port,
+            dir,
+            append_fsync: AppendFsync::Always,
+            tls: Some((tls, tls_port)),
+            process: None,
+        };
         server.spawn();
         server
     }
@@ -83,6 +123,18 @@ impl RedisServer {
     #[must_use]
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// The TLS URL, `rediss://127.0.0.1:<tls port>/`, of a server started
+    /// with [`start_with_tls`](RedisServer::start_with_tls).
+    ///
+    /// # Panics
+    ///
+    /// When the server serves no TLS.
+    #[must_use]
+    pub fn tls_url(&self) -> String {
+        let (_, port) = self.tls.as_ref().expect("a server started with start_with_tls");
+        format!("rediss://127.0.0.1:{port}/")
     }
 
     /// The loopback port the server listens on.
@@ -117,7 +169,11 @@ impl RedisServer {
 
     fn spawn(&mut self) {
         let dir = self.dir.path().to_path_buf();
-        let process = Command::new("redis-server")
+        let mut command = Command::new("redis-server");
+        if let Some((tls, port)) = &self.tls {
+            command.args(tls_settings(&dir, tls, *port));
+        }
+        let process = command
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
             .arg("--dir")
             .arg(&dir)
@@ -209,6 +265,30 @@ impl Drop for DataDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Writes `tls`'s files into `dir` and returns the settings that serve
+/// them on `port`.
+fn tls_settings(dir: &Path, tls: &ServerTls, port: u16) -> Vec<std::ffi::OsString> {
+    let write = |name: &str, pem: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, pem)
+            .unwrap_or_else(|error| panic!("cannot write {}: {error}", path.display()));
+        path.into_os_string()
+    };
+    let auth = if tls.require_client_certificates { "yes" } else { "no" };
+    vec![
+        "--tls-port".into(),
+        port.to_string().into(),
+        "--tls-cert-file".into(),
+        write("server.crt", &tls.certificate),
+        "--tls-key-file".into(),
+        write("server.key", &tls.key),
+        "--tls-ca-cert-file".into(),
+        write("client-ca.crt", &tls.client_ca),
+        "--tls-auth-clients".into(),
+        auth.into(),
+    ]
 }
 
 fn ping(port: u16) -> bool {

@@ -15,6 +15,8 @@ pub struct RedisConfig {
     connect_timeout: Duration,
     command_timeout: Duration,
     request_connections: usize,
+    #[cfg(feature = "redis-tls")]
+    tls: super::tls_settings::TlsSettings,
 }
 
 impl RedisConfig {
@@ -29,7 +31,11 @@ impl RedisConfig {
     /// Connections the request path spreads its enqueues over by default.
     pub const DEFAULT_REQUEST_CONNECTIONS: usize = 8;
 
-    /// Settings for the server at `url` (`redis://[user:password@]host[:port][/db]`).
+    /// Settings for the server at `url`:
+    /// `redis://[user:password@]host[:port][/db]`, or with the `redis-tls`
+    /// feature `rediss://…` for TLS (the server's certificate checked
+    /// against the Mozilla roots built in, or
+    /// [`with_tls_root_certificates`](Self::with_tls_root_certificates)).
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
@@ -39,6 +45,8 @@ impl RedisConfig {
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             command_timeout: Self::DEFAULT_COMMAND_TIMEOUT,
             request_connections: Self::DEFAULT_REQUEST_CONNECTIONS,
+            #[cfg(feature = "redis-tls")]
+            tls: super::tls_settings::TlsSettings::default(),
         }
     }
 
@@ -88,6 +96,36 @@ impl RedisConfig {
     pub fn with_request_connections(mut self, connections: usize) -> Self {
         self.request_connections = connections.max(1);
         self
+    }
+
+    /// Trusts the CA certificates in `pem` (one or more, PEM) instead of
+    /// the built-in roots: for a `rediss://` server whose certificate a
+    /// private CA signed. Checked when the store connects; a file with no
+    /// certificate is a configuration error.
+    #[cfg(feature = "redis-tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis-tls")))]
+    pub fn with_tls_root_certificates(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls.set_root_certificates(pem.into());
+        self
+    }
+
+    /// Presents this certificate chain and private key (both PEM) to a
+    /// `rediss://` server that asks clients for one (`tls-auth-clients`).
+    /// The key is kept as a secret: zeroised on drop, never printed.
+    #[cfg(feature = "redis-tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis-tls")))]
+    pub fn with_tls_client_certificate(
+        mut self,
+        chain_pem: impl Into<Vec<u8>>,
+        key_pem: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.tls.set_client_certificate(chain_pem.into(), key_pem.into());
+        self
+    }
+
+    #[cfg(feature = "redis-tls")]
+    pub(super) fn tls(&self) -> &super::tls_settings::TlsSettings {
+        &self.tls
     }
 
     /// How many connections the request path uses.

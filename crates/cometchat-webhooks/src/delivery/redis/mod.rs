@@ -1,10 +1,13 @@
 //! [`RedisStore`]: the queue and dedupe store in Redis, shared by every
 //! instance of a receiver.
 
+mod client;
 mod config;
 mod durability;
 mod keys;
 mod scripts;
+#[cfg(feature = "redis-tls")]
+mod tls_settings;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -14,7 +17,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Client, RedisError, Value};
+use redis::{RedisError, Value};
 
 pub use self::config::RedisConfig;
 pub use self::durability::RedisDurability;
@@ -23,7 +26,7 @@ use self::scripts::Scripts;
 use super::clock::{from_unix_millis, millis};
 use super::config::QueueConfig;
 use super::dedupe::{DedupeClaim, DedupeStore, DedupeToken};
-use super::error::{DeliveryConfigError, DeliveryError};
+use super::error::DeliveryError;
 use super::event::{
     ClaimedEvent, DeadLetter, EnqueueOutcome, EventDetails, EventState, FailOutcome, Lease,
     QueueStats, StoredEvent,
@@ -99,10 +102,7 @@ impl RedisStore {
     pub async fn connect(redis: RedisConfig, queue: &QueueConfig) -> Result<Self, DeliveryError> {
         queue.validate()?;
         redis.validate()?;
-        let client = Client::open(redis.url()).map_err(|error| DeliveryConfigError::Invalid {
-            name: "url",
-            reason: error.to_string(),
-        })?;
+        let client = client::build(&redis)?;
         let manager_config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(redis.connect_timeout()))
             .set_response_timeout(Some(redis.command_timeout()))
