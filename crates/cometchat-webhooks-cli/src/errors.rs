@@ -205,11 +205,12 @@ fn locked_message(path: &std::path::Path, holder: &LockHolder) -> String {
     let what_to_do = "an embedded store belongs to one process at a time";
     match holder {
         LockHolder::ThisTool { pid } => format!(
-            "{path} is in use by a running cometchat-webhooks (pid {pid}), probably a receiver; \
-             {what_to_do}: stop it to run queue commands, or use a Redis store to operate while receiving"
+            "{path} is in use by a running cometchat-webhooks (pid {pid}) that serves no operator socket \
+             ({path}.sock); {what_to_do}: stop it to run queue commands"
         ),
         LockHolder::OtherProgram { pid, name } => format!(
-            "{path} is in use by `{}` (pid {pid}); {what_to_do}: stop that program (or close the store in it) and try again",
+            "{path} is in use by `{}` (pid {pid}); {what_to_do}: stop that program (or close the store in it) and try again, \
+             or have it serve queue commands (OperatorSocket::bind on {path}.sock)",
             crate::terminal_text::one_line(name.as_bytes())
         ),
         LockHolder::Unknown => format!(

@@ -4,11 +4,14 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use cometchat_webhooks::delivery::{
     DedupeStore, DeliveryConfigError, DeliveryError, EventQueue, QueueConfig, RedbStore,
     RedisConfig, RedisStore,
 };
+#[cfg(unix)]
+use cometchat_webhooks::delivery::{OperatorClient, OperatorSocket};
 
 use crate::errors::CliError;
 use crate::lock_holder;
@@ -29,9 +32,10 @@ pub(crate) enum IfMissing {
 pub(crate) struct OpenedStore {
     /// The durable queue.
     pub(crate) queue: Arc<dyn EventQueue>,
-    /// The dedupe store, in the same engine as the queue.
+    /// The dedupe store, in the same engine as the queue; `None` through
+    /// a receiver's operator socket.
     #[allow(dead_code, reason = "the queue's enqueue de-duplicates; kept for a router deduper")]
-    pub(crate) dedupe: Arc<dyn DedupeStore>,
+    pub(crate) dedupe: Option<Arc<dyn DedupeStore>>,
     spec: StoreSpec,
     engine: Engine,
 }
@@ -39,7 +43,16 @@ pub(crate) struct OpenedStore {
 enum Engine {
     Redb(Arc<RedbStore>),
     Redis(Arc<RedisStore>),
+    /// An embedded store a running receiver holds, reached through its
+    /// operator socket.
+    #[cfg(unix)]
+    Operator,
 }
+
+/// How long one operator request to a running receiver may take: a
+/// redrive or purge of many dead letters is one request.
+#[cfg(unix)]
+const OPERATOR_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl std::fmt::Debug for OpenedStore {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -65,6 +78,8 @@ impl OpenedStore {
     pub(crate) async fn durability_problems(&self) -> Vec<String> {
         match &self.engine {
             Engine::Redb(_) => Vec::new(),
+            #[cfg(unix)]
+            Engine::Operator => Vec::new(),
             Engine::Redis(store) => match store.durability().await {
                 Ok(durability) => durability.problems(),
                 Err(error) => {
@@ -72,6 +87,22 @@ impl OpenedStore {
                 }
             },
         }
+    }
+
+    /// For an embedded store, serves operator commands on the socket next
+    /// to its file, so `queue --store redb:PATH` works while this process
+    /// holds the store; `None` for Redis, which needs none.
+    #[cfg(unix)]
+    pub(crate) fn serve_operators(&self) -> Option<Result<OperatorSocket, CliError>> {
+        let StoreSpec::Redb { path } = &self.spec else { return None };
+        let socket = OperatorSocket::path_for(path);
+        Some(OperatorSocket::bind(&socket, Arc::clone(&self.queue)).map_err(|error| {
+            CliError::StoreFailed {
+                store: socket.display().to_string(),
+                reason: format!("cannot serve operator commands: {error}"),
+                hint: "; `queue` on this store needs the receiver stopped",
+            }
+        }))
     }
 
     /// Closes the store: an embedded store's file is released once this
@@ -100,18 +131,28 @@ pub(crate) async fn open_store(
     match spec {
         StoreSpec::Redb { path } => {
             check_redb_path(path, if_missing)?;
-            let (path, config) = (path.clone(), config.clone());
-            let opened = tokio::task::spawn_blocking(move || RedbStore::open(path, &config))
+            let (owned_path, config) = (path.clone(), config.clone());
+            let opened = tokio::task::spawn_blocking(move || RedbStore::open(owned_path, &config))
                 .await
                 .map_err(|join| CliError::StoreFailed {
                     store: spec.to_string(),
                     reason: join.to_string(),
                     hint: "",
                 })?;
-            let store = Arc::new(opened.map_err(|error| store_error(spec, error))?);
+            let store = match opened {
+                Ok(store) => Arc::new(store),
+                #[cfg(unix)]
+                Err(DeliveryError::Locked { .. })
+                    if if_missing == IfMissing::Refuse
+                        && OperatorSocket::path_for(path).exists() =>
+                {
+                    return Ok(through_operator_socket(spec, path));
+                }
+                Err(error) => return Err(store_error(spec, error)),
+            };
             Ok(OpenedStore {
                 queue: store.clone(),
-                dedupe: store.clone(),
+                dedupe: Some(store.clone()),
                 spec: spec.clone(),
                 engine: Engine::Redb(store),
             })
@@ -123,11 +164,25 @@ pub(crate) async fn open_store(
             let store = Arc::new(store);
             Ok(OpenedStore {
                 queue: store.clone(),
-                dedupe: store.clone(),
+                dedupe: Some(store.clone()),
                 spec: spec.clone(),
                 engine: Engine::Redis(store),
             })
         }
+    }
+}
+
+/// The store at `path` as the receiver holding it serves it to operators.
+/// Used for operator commands only (`IfMissing::Refuse`): a receiver
+/// never shares its store with another receiver.
+#[cfg(unix)]
+fn through_operator_socket(spec: &StoreSpec, path: &Path) -> OpenedStore {
+    let client = OperatorClient::new(OperatorSocket::path_for(path), OPERATOR_TIMEOUT);
+    OpenedStore {
+        queue: Arc::new(client),
+        dedupe: None,
+        spec: spec.clone(),
+        engine: Engine::Operator,
     }
 }
 
@@ -167,6 +222,16 @@ pub(crate) fn store_error(spec: &StoreSpec, error: DeliveryError) -> CliError {
             CliError::StoreLocked { holder: lock_holder::find(&path), path }
         }
         DeliveryError::Timeout { after } => CliError::StoreTimeout { store, after },
+        // Only the operator socket of the receiver holding the file makes
+        // an embedded store unavailable.
+        DeliveryError::Unavailable { source } if matches!(spec, StoreSpec::Redb { .. }) => {
+            CliError::StoreFailed {
+                store,
+                reason: reason(&*source),
+                hint: "; the receiver holding the file did not answer on its operator socket: \
+                       is it still running?",
+            }
+        }
         DeliveryError::Unavailable { source } => {
             let reason = reason(&*source);
             if matches!(spec, StoreSpec::Redis(redis) if redis.tls) && is_handshake_refusal(&reason)
@@ -251,15 +316,19 @@ mod tests {
 
         let store = open_store(&spec, &config, IfMissing::Create).await.expect("created");
         let lease = Duration::from_secs(60);
-        let DedupeClaim::Acquired(token) = store.dedupe.claim("k", lease).await.expect("claim")
+        let DedupeClaim::Acquired(token) =
+            store.dedupe.as_ref().unwrap().claim("k", lease).await.expect("claim")
         else {
             panic!("a new key is free");
         };
-        store.dedupe.complete("k", token).await.expect("complete");
+        store.dedupe.as_ref().unwrap().complete("k", token).await.expect("complete");
         assert_eq!(store.queue.stats().await.expect("stats"), Default::default());
         store.close().await;
 
         let again = open_store(&spec, &config, IfMissing::Refuse).await.expect("reopened");
-        assert_eq!(again.dedupe.claim("k", lease).await.expect("claim"), DedupeClaim::Done);
+        assert_eq!(
+            again.dedupe.as_ref().unwrap().claim("k", lease).await.expect("claim"),
+            DedupeClaim::Done
+        );
     }
 }

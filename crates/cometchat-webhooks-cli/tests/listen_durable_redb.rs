@@ -107,6 +107,52 @@ fn an_endpoint_that_always_fails_leaves_a_dead_letter_that_redrive_delivers() {
 }
 
 #[test]
+fn queue_commands_work_while_the_listener_holds_the_store() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let store = redb_store(&dir);
+    // The first forward fails, every later one succeeds.
+    let target = RecordingServer::answering_with(|n| if n < 1 { 500 } else { 200 }, "{}");
+    let listener = start_listener(&store, &target.url, &["--max-attempts", "1"]);
+    let socket = dir.path().join("deliveries.redb.sock");
+    let announced = listener.stderr_line_containing("works while this runs");
+    assert!(announced.contains(&socket.display().to_string()), "{announced}");
+    let body = delivery(21);
+    let key = key_of(&body);
+    assert_eq!(post(&listener.url, &body), 200);
+    wait_until_received(&target, 1);
+
+    // The listener holds the file; `queue` goes through its socket.
+    let dead = wait_for_dead_letter(&store);
+    assert_eq!(dead[0]["key"], key.as_str(), "{dead}");
+    let shown = queue_json(&store, &["show", &key]);
+    assert_eq!(shown["state"], "dead", "{shown}");
+    assert_eq!(shown["body"], String::from_utf8(body.clone()).unwrap(), "{shown}");
+    let redrive = support::run(&["queue", "--store", &store, "redrive", &key]);
+    assert!(redrive.status.success(), "{}", support::stderr(&redrive));
+
+    // The running listener's worker takes the redriven event.
+    let delivered = wait_for_keys(&target, std::slice::from_ref(&key));
+    assert_forwarded_exactly(&delivered[&key][0], &body);
+    let stats = queue_json(&store, &["stats"]);
+    assert_eq!((&stats["waiting"], &stats["dead"]), (&0.into(), &0.into()), "{stats}");
+    assert!(listener.terminate().success());
+    assert!(!socket.exists(), "the socket goes with the listener");
+}
+
+/// The dead letters, once there is one (the worker records it after the
+/// failed forward it was waiting for).
+fn wait_for_dead_letter(store: &str) -> Value {
+    for _ in 0..100 {
+        let dead = queue_json(store, &["dead"]);
+        if dead.as_array().is_some_and(|letters| !letters.is_empty()) {
+            return dead;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("no dead letter within 5 s");
+}
+
+#[test]
 fn a_duplicate_delivery_is_answered_200_and_forwarded_once() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let store = redb_store(&dir);

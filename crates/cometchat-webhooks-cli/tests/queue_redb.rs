@@ -268,3 +268,19 @@ fn now_ms() -> i64 {
     let since_epoch = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).expect("after 1970");
     i64::try_from(since_epoch.as_millis()).expect("fits")
 }
+
+#[cfg(unix)]
+#[test]
+fn a_held_file_whose_socket_nobody_serves_says_so() {
+    let (_dir, path) = filled_store();
+    let rt = runtime();
+    let holder = RedbStore::open(&path, &config()).expect("the test holds the store");
+    // A socket file nobody listens on, as a receiver killed by a signal
+    // would leave behind while another process holds the store.
+    let socket = cometchat_webhooks::delivery::OperatorSocket::path_for(&path);
+    drop(std::os::unix::net::UnixListener::bind(&socket).expect("a socket file"));
+    let line = assert_error(&queue(&path, &["stats"]), 4, "did not answer on its operator socket");
+    assert!(line.contains("Connection refused"), "{line}");
+    rt.block_on(holder.close());
+    assert_eq!(stats_of(&path)["dead"], 2, "the file itself is read once released");
+}

@@ -19,6 +19,8 @@ use crate::receiver::{DurableRouting, LocalReceiver, ReceiverSettings, Reporter}
 use crate::saved_bodies::BodySaver;
 use crate::store_open::{IfMissing, OpenedStore, open_store};
 use crate::store_spec::StoreSpec;
+#[cfg(unix)]
+use cometchat_webhooks::delivery::OperatorSocket;
 
 /// The longest wait between retries.
 const RETRY_CAP: Duration = Duration::from_secs(60 * 60);
@@ -69,6 +71,8 @@ pub(crate) async fn run(args: ListenArgs) -> Result<(), CliError> {
         return Ok(());
     };
     announce(&args, &store, &config).await;
+    #[cfg(unix)]
+    let operator_socket = serve_operators(&store);
     let router = receiver.router();
     let served = receiver.serve(shutdown_requested()).await;
     // No more deliveries come in; the events being handled get the grace
@@ -86,10 +90,36 @@ pub(crate) async fn run(args: ListenArgs) -> Result<(), CliError> {
             store.spec()
         ));
     }
-    // The workers hold the store until the router is gone.
+    // The workers and the operator socket hold the store until they are
+    // gone.
     drop(router);
+    #[cfg(unix)]
+    if let Some(socket) = operator_socket {
+        socket.close().await;
+    }
     store.close().await;
     served
+}
+
+/// Serves operator commands for an embedded store while this process
+/// holds it, and says where; a socket that cannot be served is a warning,
+/// not a reason to refuse deliveries.
+#[cfg(unix)]
+fn serve_operators(store: &OpenedStore) -> Option<OperatorSocket> {
+    match store.serve_operators()? {
+        Ok(socket) => {
+            eprintln!(
+                "`cometchat-webhooks queue --store {}` works while this runs, through {}",
+                store.spec(),
+                socket.path().display()
+            );
+            Some(socket)
+        }
+        Err(error) => {
+            print_warning(error);
+            None
+        }
+    }
 }
 
 /// The router's durable mode on `store`, running the print, save and

@@ -63,6 +63,13 @@ pub enum DeliveryError {
     /// The store was shut down.
     #[error("the store is closed")]
     Closed,
+    /// The operation is not offered by this handle on a store (an
+    /// `OperatorClient` offers the operator's operations only).
+    #[error("{operation} is not offered here")]
+    Unsupported {
+        /// The operation.
+        operation: &'static str,
+    },
     /// The configuration given to the store cannot work.
     #[error(transparent)]
     Config(#[from] DeliveryConfigError),

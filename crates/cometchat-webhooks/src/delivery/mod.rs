@@ -107,6 +107,17 @@
 //! # }
 //! ```
 //!
+//! # Operating a running receiver's store
+//!
+//! An embedded store belongs to the process that opened it, so operator
+//! commands on it go through that process: with the `operator-socket`
+//! feature (Unix), [`OperatorSocket::bind`] serves a queue's stats, dead
+//! letters, `show`, redrive and purge on a socket next to the store's file
+//! ([`OperatorSocket::path_for`]), where `cometchat-webhooks queue --store
+//! redb:PATH` finds it when the file is locked. `cometchat-webhooks listen
+//! --store redb:PATH` serves one. Redis needs none: every instance and
+//! operator connects to the server.
+//!
 //! # A worker, in outline
 //!
 //! The router's durable mode runs loops like this one; a user may run
@@ -171,6 +182,8 @@ mod ledger;
 #[cfg(feature = "durable")]
 mod memory;
 mod memory_deduper;
+#[cfg(all(feature = "operator-socket", unix))]
+mod operator;
 #[cfg(feature = "durable")]
 mod queue;
 #[cfg(feature = "redb")]
@@ -193,6 +206,9 @@ pub use future::StoreFuture;
 #[cfg(feature = "durable")]
 pub use memory::MemoryStore;
 pub use memory_deduper::MemoryDeduper;
+#[cfg(all(feature = "operator-socket", unix))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "operator-socket", unix))))]
+pub use operator::{OperatorClient, OperatorSocket};
 #[cfg(feature = "durable")]
 pub use queue::EventQueue;
 #[cfg(feature = "redb")]

@@ -46,7 +46,9 @@ const QUEUED_OPERATIONS: usize = 4 * writer::MAX_BATCH;
 ///   requests share one fsync instead of queueing for one each.
 /// - The file is locked: a second process (or a second `RedbStore` in the
 ///   same process) opening it gets [`DeliveryError::Locked`]. Run one
-///   receiver per file; use Redis to run several instances.
+///   receiver per file; use Redis to run several instances. Operator
+///   commands reach a store a process holds through the socket it serves
+///   (`OperatorSocket`, feature `operator-socket`).
 ///
 /// Enqueue and dedupe claims, the request path, give up after the
 /// configured request budget with [`DeliveryError::Timeout`].
