@@ -72,6 +72,15 @@ impl Scenario {
         Ok(Self { mode, server, redis })
     }
 
+    /// How long redis-server has run the store's scripts so far; zero for
+    /// the other modes.
+    fn script_time(&self) -> std::io::Result<Duration> {
+        match &self.redis {
+            Some(redis) => crate::script_time::evalsha_time(redis.port()),
+            None => Ok(Duration::ZERO),
+        }
+    }
+
     /// The CPU time of the store's own process so far: redis-server's; zero
     /// for the modes whose store runs inside the server.
     fn store_cpu(&self) -> std::io::Result<Duration> {
@@ -140,8 +149,21 @@ pub(crate) async fn run(settings: &Settings) -> std::io::Result<()> {
         }
     }
     let modes: Vec<Mode> = scenarios.iter().map(|scenario| scenario.mode).collect();
+    // Every round and its drain: the scripts of enqueues, claims and acks.
+    let scripts = scenarios.iter().map(Scenario::script_time).collect::<Result<Vec<_>, _>>()?;
     drop(scenarios);
-    report(&modes, &figures, &drains, &cpu, &store_cpu)
+    report(&modes, &figures, &drains, &cpu, &store_cpu)?;
+    for ((mode, figures), scripts) in modes.iter().zip(&figures).zip(&scripts) {
+        if let Mode::Redis(_) = mode {
+            println!(
+                "{}: redis-server ran the store's scripts {:.1} µs per request (INFO \
+                 commandstats, EVALSHA: enqueue, claims, acks)",
+                mode.label(),
+                scripts.as_secs_f64() * 1e6 / figures.answered().max(1) as f64,
+            );
+        }
+    }
+    Ok(())
 }
 
 /// How many flushes the disk probe times.

@@ -48,6 +48,7 @@ mod flood;
 mod framework_servers;
 mod hostile;
 mod memory;
+mod script_time;
 mod server;
 mod server_process;
 mod settings;

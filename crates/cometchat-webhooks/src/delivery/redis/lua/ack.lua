@@ -1,5 +1,5 @@
 -- KEYS[1] stream, KEYS[2] event hash. ARGV[1..4] as in `held`.
-if not held(KEYS[1], KEYS[2]) then
+if not held(KEYS[2]) then
   return 0
 end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[4])

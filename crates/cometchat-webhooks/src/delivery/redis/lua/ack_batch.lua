@@ -9,7 +9,7 @@ for i = 2, #KEYS do
   ARGV[3], ARGV[4] = ARGV[2 * i - 1], ARGV[2 * i]
   -- A lease listed twice is acked once: the second is stale, as if acked
   -- by a call of its own.
-  if not taken[ARGV[4]] and held(KEYS[1], KEYS[i]) then
+  if not taken[ARGV[4]] and held(KEYS[i]) then
     taken[ARGV[4]] = true
     entries[#entries + 1] = ARGV[4]
     events[#events + 1] = KEYS[i]

@@ -2,7 +2,7 @@
 -- ARGV[1..4] as in `held`, ARGV[5] error, ARGV[6] retry in ms,
 -- ARGV[7] max attempts, ARGV[8] key.
 -- Returns {0} stale, {1, retry_ms} scheduled, {2} dead-lettered.
-if not held(KEYS[1], KEYS[2]) then
+if not held(KEYS[2]) then
   return {0}
 end
 local now = now_ms()

@@ -1,14 +1,13 @@
--- Whether the caller still holds the lease: the event's fencing token and
--- stream entry are the caller's, and the consumer group's pending entry
--- belongs to the caller's consumer (XACK alone checks neither).
+-- Whether the caller still holds the lease: the event is in flight under
+-- the caller's fencing token and stream entry (XACK alone checks neither).
+-- Every claim, a takeover of an expired lease (XCLAIM in claim.lua)
+-- included, draws a new token in the same script that moves the entry, so
+-- a matching token also means no other consumer took the entry since; the
+-- consumer group's pending list need not be asked.
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] token, ARGV[4] entry id.
-local function held(stream, event)
+local function held(event)
   local state = redis.call('HMGET', event, 'state', 'token', 'entry')
-  if state[1] ~= 'in_flight' or state[2] ~= ARGV[3] or state[3] ~= ARGV[4] then
-    return false
-  end
-  local pending = redis.call('XPENDING', stream, ARGV[1], ARGV[4], ARGV[4], 1)
-  return #pending == 1 and pending[1][2] == ARGV[2]
+  return state[1] == 'in_flight' and state[2] == ARGV[3] and state[3] == ARGV[4]
 end
 
 local function dead_letter(stream, dead, event, key, entry, now)

@@ -1,5 +1,5 @@
 -- KEYS[1] stream, KEYS[2] event hash. ARGV[1..4] as in `held`, ARGV[5] lease ms.
-if not held(KEYS[1], KEYS[2]) then
+if not held(KEYS[2]) then
   return -1
 end
 -- JUSTID: resets the idle time without counting a delivery.
