@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+#[cfg(unix)]
 use std::time::Duration;
 
 use cometchat_webhooks::delivery::{
