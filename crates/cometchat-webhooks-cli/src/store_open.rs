@@ -14,6 +14,7 @@ use cometchat_webhooks::delivery::{
 #[cfg(unix)]
 use cometchat_webhooks::delivery::{OperatorClient, OperatorSocket};
 
+use crate::duration_arg::format_duration;
 use crate::errors::CliError;
 use crate::lock_holder;
 use crate::store_spec::{RedisSpec, StoreSpec};
@@ -222,9 +223,16 @@ pub(crate) fn store_error(spec: &StoreSpec, error: DeliveryError) -> CliError {
         DeliveryError::Locked { path } => {
             CliError::StoreLocked { holder: lock_holder::find(&path), path }
         }
-        DeliveryError::Timeout { after } => CliError::StoreTimeout { store, after },
-        // Only the operator socket of the receiver holding the file makes
-        // an embedded store unavailable.
+        // An operator command on an embedded store is slow or unavailable
+        // only through the operator socket of the receiver holding the file.
+        DeliveryError::Timeout { after } if matches!(spec, StoreSpec::Redb { .. }) => {
+            CliError::StoreFailed {
+                store,
+                reason: format!("no answer within {}", format_duration(after)),
+                hint: "; the receiver holding the file did not answer on its operator socket: \
+                       is it stuck?",
+            }
+        }
         DeliveryError::Unavailable { source } if matches!(spec, StoreSpec::Redb { .. }) => {
             CliError::StoreFailed {
                 store,
@@ -233,6 +241,7 @@ pub(crate) fn store_error(spec: &StoreSpec, error: DeliveryError) -> CliError {
                        is it still running?",
             }
         }
+        DeliveryError::Timeout { after } => CliError::StoreTimeout { store, after },
         DeliveryError::Unavailable { source } => {
             let reason = reason(&*source);
             if matches!(spec, StoreSpec::Redis(redis) if redis.tls) && is_handshake_refusal(&reason)
@@ -331,5 +340,17 @@ mod tests {
             again.dedupe.as_ref().unwrap().claim("k", lease).await.expect("claim"),
             DedupeClaim::Done
         );
+    }
+
+    #[test]
+    fn a_silent_or_gone_operator_socket_is_named_as_the_receivers() {
+        let spec = StoreSpec::Redb { path: "deliveries.redb".into() };
+        let timeout = store_error(&spec, DeliveryError::Timeout { after: Duration::from_secs(30) });
+        let text = timeout.to_string();
+        assert!(text.contains("no answer within 30s") && text.contains("is it stuck?"), "{text}");
+        assert!(!text.contains("--store-timeout"), "{text}");
+        let gone =
+            store_error(&spec, DeliveryError::Unavailable { source: "connection refused".into() });
+        assert!(gone.to_string().contains("is it still running?"), "{gone}");
     }
 }

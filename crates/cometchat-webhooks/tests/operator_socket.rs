@@ -102,7 +102,7 @@ async fn the_socket_is_its_owners_alone_and_goes_with_it() {
 }
 
 #[tokio::test]
-async fn a_socket_left_by_a_dead_process_is_replaced_and_a_live_one_refused() {
+async fn a_stale_socket_is_replaced_a_live_one_refused_and_anything_else_left_alone() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("q.redb.sock");
     // A process that died leaves its socket file with nobody listening.
@@ -116,6 +116,19 @@ async fn a_socket_left_by_a_dead_process_is_replaced_and_a_live_one_refused() {
     let client = OperatorClient::new(&path, TIMEOUT);
     assert_eq!(client.stats().await.unwrap().live(), 0, "the first one still serves");
     drop(socket);
+
+    // Anything else at the path is left alone.
+    let taken = dir.path().join("notes.txt");
+    std::fs::write(&taken, "keep me").unwrap();
+    let error = OperatorSocket::bind(&taken, store).unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists, "{error}");
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "keep me");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with(".operator-socket"))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging directory left: {leftovers:?}");
 }
 
 /// Sends `request` as is and returns the answer line.

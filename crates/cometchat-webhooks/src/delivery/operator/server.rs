@@ -4,7 +4,7 @@
 //! process).
 
 use std::io;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,10 +27,9 @@ const EXCHANGE_DEADLINE: Duration = Duration::from_secs(30);
 /// [`OperatorClient`](super::OperatorClient) and `cometchat-webhooks
 /// queue`; never the worker's operations (claim, ack, ...), nor enqueue.
 ///
-/// - The socket file is made readable and writable by its owner only,
-///   right after it is bound: whoever may use it may redrive and purge.
-///   Keep the store in a directory only its owner can enter, and no one
-///   else can reach the socket even in that moment.
+/// - The socket file is readable and writable by its owner only from the
+///   moment it appears (it is bound in a private directory, then moved
+///   into place): whoever may use it may redrive and purge.
 /// - A socket file left by a process that died is replaced; one a live
 ///   process serves is not ([`io::ErrorKind::AddrInUse`]).
 /// - Each connection carries one request line and one answer line; a
@@ -85,8 +84,7 @@ impl OperatorSocket {
     pub fn bind(path: impl AsRef<Path>, queue: Arc<dyn EventQueue>) -> io::Result<Self> {
         let path = path.as_ref().to_path_buf();
         remove_if_stale(&path)?;
-        let listener = UnixListener::bind(&path)?;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        let listener = bind_private(&path)?;
         let (stop, stopped) = oneshot::channel();
         let server = tokio::spawn(serve(listener, queue, stopped));
         Ok(Self { path, server: Some(server), stop: Some(stop) })
@@ -120,11 +118,35 @@ impl Drop for OperatorSocket {
     }
 }
 
+/// Binds at `path` a socket only its owner can use, with no moment in
+/// which others could connect: it is bound in a new directory only the
+/// owner can enter, made owner-only there, then moved into place.
+fn bind_private(path: &Path) -> io::Result<UnixListener> {
+    let parent = path.parent().filter(|parent| !parent.as_os_str().is_empty());
+    let parent = parent.unwrap_or_else(|| Path::new("."));
+    let staging =
+        parent.join(format!(".operator-socket-{}-{}", std::process::id(), fastrand::u32(..)));
+    std::fs::DirBuilder::new().mode(0o700).create(&staging)?;
+    let staged = staging.join("socket");
+    let bound = UnixListener::bind(&staged).and_then(|listener| {
+        std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(0o600))?;
+        std::fs::rename(&staged, path)?;
+        Ok(listener)
+    });
+    let _ = std::fs::remove_file(&staged);
+    let _ = std::fs::remove_dir(&staging);
+    bound
+}
+
 /// Removes a socket file nobody listens on (its process died); refuses
-/// one a live process serves.
+/// one a live process serves, and anything at `path` that is not a socket.
 fn remove_if_stale(path: &Path) -> io::Result<()> {
-    if std::fs::symlink_metadata(path).is_err() {
-        return Ok(());
+    let Ok(metadata) = std::fs::symlink_metadata(path) else { return Ok(()) };
+    if !metadata.file_type().is_socket() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} exists and is not a socket; move it or pick another path", path.display()),
+        ));
     }
     match std::os::unix::net::UnixStream::connect(path) {
         Ok(_) => Err(io::Error::new(
@@ -134,8 +156,7 @@ fn remove_if_stale(path: &Path) -> io::Result<()> {
         Err(error) if error.kind() == io::ErrorKind::ConnectionRefused => {
             std::fs::remove_file(path)
         }
-        // Not a socket (a regular file, say): leave it, and let bind say so.
-        Err(_) => Ok(()),
+        Err(error) => Err(error),
     }
 }
 
