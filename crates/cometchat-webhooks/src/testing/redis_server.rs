@@ -88,11 +88,7 @@ impl RedisServer {
     /// As [`start`](RedisServer::start).
     #[must_use]
     pub fn start_with(append_fsync: AppendFsync) -> Self {
-        let dir = DataDir::create();
-        let port = free_port();
-        let mut server = Self { port, dir, append_fsync, tls: None, process: None };
-        server.spawn();
-        server
+        Self::launch(append_fsync, None)
     }
 
     /// Starts a server that also serves TLS, as `tls` says, on a second
@@ -105,16 +101,14 @@ impl RedisServer {
     /// be written or the server was built without TLS.
     #[must_use]
     pub fn start_with_tls(tls: ServerTls) -> Self {
+        Self::launch(AppendFsync::Always, Some(tls))
+    }
+
+    fn launch(append_fsync: AppendFsync, tls: Option<ServerTls>) -> Self {
         let dir = DataDir::create();
         let port = free_port();
-        let tls_port = free_port();
-        let mut server = Self {
-            port,
-            dir,
-            append_fsync: AppendFsync::Always,
-            tls: Some((tls, tls_port)),
-            process: None,
-        };
+        let tls = tls.map(|tls| (tls, free_port()));
+        let mut server = Self { port, dir, append_fsync, tls, process: None };
         server.spawn();
         server
     }

@@ -18,7 +18,7 @@ use super::wire::{Answer, Request, WireDeadLetter, WireDetails, WireError, WireS
 use crate::delivery::queue::EventQueue;
 
 /// The longest request line read; a request is a few dozen bytes.
-pub(super) const MAX_REQUEST: u64 = 64 * 1024;
+const MAX_REQUEST: u64 = 64 * 1024;
 /// How long one connection may take, from accept to answer written.
 const EXCHANGE_DEADLINE: Duration = Duration::from_secs(30);
 

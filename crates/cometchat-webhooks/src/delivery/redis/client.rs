@@ -54,22 +54,11 @@ mod tls {
     pub(super) fn build(config: &RedisConfig) -> Result<Client, DeliveryConfigError> {
         let tls = config.tls();
         if let Some(pem) = tls.root_certificates() {
-            let count = certificates("tls_root_certificates", pem)?;
-            if count == 0 {
-                return Err(invalid(
-                    "tls_root_certificates",
-                    "holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
-                ));
-            }
+            check_certificates("tls_root_certificates", pem)?;
         }
         let client_tls = match tls.client_certificate() {
             Some((chain, key)) => {
-                if certificates("tls_client_certificate", chain)? == 0 {
-                    return Err(invalid(
-                        "tls_client_certificate",
-                        "holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
-                    ));
-                }
+                check_certificates("tls_client_certificate", chain)?;
                 PrivateKeyDer::from_pem_slice(key.expose_secret()).map_err(|error| {
                     invalid("tls_client_key", format!("holds no PEM private key ({error})"))
                 })?;
@@ -92,14 +81,17 @@ mod tls {
         Client::build_with_tls(config.url(), certificates).map_err(|error| invalid("url", error))
     }
 
-    /// How many certificates `pem` holds; an error when one is malformed.
-    fn certificates(name: &'static str, pem: &[u8]) -> Result<usize, DeliveryConfigError> {
+    /// Whether `pem` holds at least one certificate, none of them malformed.
+    fn check_certificates(name: &'static str, pem: &[u8]) -> Result<(), DeliveryConfigError> {
         let mut count = 0;
         for certificate in CertificateDer::pem_slice_iter(pem) {
             certificate.map_err(|error| invalid(name, format!("is not valid PEM ({error})")))?;
             count += 1;
         }
-        Ok(count)
+        if count == 0 {
+            return Err(invalid(name, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
+        }
+        Ok(())
     }
 }
 
